@@ -1,0 +1,272 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// MaxBatchEntries is the most entries a batch request may hold.
+const MaxBatchEntries = 10
+
+// BatchResultErrorEntry reports one failed entry of a batch request.
+type BatchResultErrorEntry struct {
+	Id          string
+	SenderFault bool
+	Code        string
+	Message     string
+}
+
+func failedEntry(id string, err error) BatchResultErrorEntry {
+	var e *Error
+	if errors.As(err, &e) {
+		return BatchResultErrorEntry{Id: id, SenderFault: e.Sender, Code: e.Code, Message: e.Message}
+	}
+	return BatchResultErrorEntry{Id: id, Code: "InternalError", Message: err.Error()}
+}
+
+// validateBatch applies the whole-request checks of every batch operation,
+// in AWS's order: empty, too many, malformed ids, repeated ids.
+func validateBatch(entryType string, ids []string) error {
+	if len(ids) == 0 {
+		return errorf(ErrEmptyBatchRequest, "There should be at least one %s in the request.", entryType)
+	}
+	if len(ids) > MaxBatchEntries {
+		return errorf(ErrTooManyEntriesInBatchRequest,
+			"Maximum number of entries per request are %d. You have sent %d.", MaxBatchEntries, len(ids))
+	}
+	for _, id := range ids {
+		if !validBatchEntryID(id) {
+			return errorf(ErrInvalidBatchEntryId, "A batch entry id can only contain alphanumeric characters, "+
+				"hyphens and underscores. It can be at most 80 letters long.")
+		}
+	}
+	for i, id := range ids {
+		for _, prev := range ids[:i] {
+			if id == prev {
+				return errorf(ErrBatchEntryIdsNotDistinct, "Id %s repeated.", id)
+			}
+		}
+	}
+	return nil
+}
+
+func validBatchEntryID(id string) bool {
+	if id == "" || len(id) > 80 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// SendMessageBatchRequestEntry is one message of a SendMessageBatch.
+type SendMessageBatchRequestEntry struct {
+	// Id identifies the entry in the result: up to 80 characters of
+	// [A-Za-z0-9_-], unique within the request.
+	Id                      string
+	MessageBody             string
+	DelaySeconds            *time.Duration
+	MessageAttributes       map[string]MessageAttributeValue
+	MessageSystemAttributes map[string]MessageAttributeValue
+	MessageGroupId          string
+	MessageDeduplicationId  string
+}
+
+// SendMessageBatchInput is the input of [Queue.SendMessageBatch].
+type SendMessageBatchInput struct {
+	Entries []SendMessageBatchRequestEntry
+}
+
+// SendMessageBatchResultEntry reports one sent entry.
+type SendMessageBatchResultEntry struct {
+	Id string
+	SendMessageOutput
+}
+
+// SendMessageBatchOutput is the output of [Queue.SendMessageBatch].
+type SendMessageBatchOutput struct {
+	Successful []SendMessageBatchResultEntry
+	Failed     []BatchResultErrorEntry
+}
+
+// SendMessageBatch sends up to 10 messages, enqueued in entry order. An
+// entry that fails validation is reported in Failed and the others are sent;
+// only a fault of the whole request (empty, too many entries, bad or
+// repeated ids, more than 1 MiB in all) returns an error.
+func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) (SendMessageBatchOutput, error) {
+	ids := make([]string, len(in.Entries))
+	for i, e := range in.Entries {
+		ids[i] = e.Id
+	}
+	if err := validateBatch("SendMessageBatchRequestEntry", ids); err != nil {
+		return SendMessageBatchOutput{}, err
+	}
+	msgs := make([]*message, len(in.Entries))
+	sizes := make([]int, len(in.Entries))
+	errs := make([]error, len(in.Entries))
+	total := 0
+	for i, e := range in.Entries {
+		total += len(e.MessageBody)
+		for name, v := range e.MessageAttributes {
+			total += len(name) + len(v.DataType) + len(v.StringValue) + len(v.BinaryValue)
+		}
+		if e.MessageBody == "" {
+			errs[i] = &Error{Code: "EmptyValue", Message: "The request must contain the parameter MessageBody.", Sender: true}
+			continue
+		}
+		msgs[i], sizes[i], errs[i] = prepareMessage(e.sendInput())
+	}
+	if total > MaxMessageSize {
+		return SendMessageBatchOutput{}, errorf(ErrBatchRequestTooLong,
+			"Batch requests cannot be longer than %d bytes. You have sent %d bytes.", MaxMessageSize, total)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err := q.checkLocked(); err != nil {
+		return SendMessageBatchOutput{}, err
+	}
+	now := q.nowLocked()
+	q.catchUpLocked(now)
+	out := SendMessageBatchOutput{Successful: make([]SendMessageBatchResultEntry, 0, len(in.Entries))}
+	for i, e := range in.Entries {
+		err := errs[i]
+		if err == nil && sizes[i] > q.settings.maxMessageSize {
+			err = errorf(ErrInvalidParameterValue,
+				"One or more parameters cannot be validated. Reason: Message must be shorter than %d bytes.", q.settings.maxMessageSize)
+		}
+		if err == nil {
+			err = q.checkSendLocked(e.sendInput())
+		}
+		if err != nil {
+			out.Failed = append(out.Failed, failedEntry(e.Id, err))
+			continue
+		}
+		q.enqueueLocked(msgs[i], e.DelaySeconds, now)
+		out.Successful = append(out.Successful, SendMessageBatchResultEntry{Id: e.Id, SendMessageOutput: sendOutput(msgs[i])})
+	}
+	return out, nil
+}
+
+func (e SendMessageBatchRequestEntry) sendInput() SendMessageInput {
+	return SendMessageInput{
+		MessageBody:             e.MessageBody,
+		DelaySeconds:            e.DelaySeconds,
+		MessageAttributes:       e.MessageAttributes,
+		MessageSystemAttributes: e.MessageSystemAttributes,
+		MessageGroupId:          e.MessageGroupId,
+		MessageDeduplicationId:  e.MessageDeduplicationId,
+	}
+}
+
+// DeleteMessageBatchRequestEntry is one handle of a DeleteMessageBatch.
+type DeleteMessageBatchRequestEntry struct {
+	Id            string
+	ReceiptHandle string
+}
+
+// DeleteMessageBatchInput is the input of [Queue.DeleteMessageBatch].
+type DeleteMessageBatchInput struct {
+	Entries []DeleteMessageBatchRequestEntry
+}
+
+// DeleteMessageBatchResultEntry reports one deleted entry.
+type DeleteMessageBatchResultEntry struct {
+	Id string
+}
+
+// DeleteMessageBatchOutput is the output of [Queue.DeleteMessageBatch].
+type DeleteMessageBatchOutput struct {
+	Successful []DeleteMessageBatchResultEntry
+	Failed     []BatchResultErrorEntry
+}
+
+// DeleteMessageBatch deletes up to 10 messages, with the rules of
+// [Queue.DeleteMessage] for each entry.
+func (q *Queue) DeleteMessageBatch(ctx context.Context, in DeleteMessageBatchInput) (DeleteMessageBatchOutput, error) {
+	ids := make([]string, len(in.Entries))
+	for i, e := range in.Entries {
+		ids[i] = e.Id
+	}
+	if err := validateBatch("DeleteMessageBatchRequestEntry", ids); err != nil {
+		return DeleteMessageBatchOutput{}, err
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err := q.checkLocked(); err != nil {
+		return DeleteMessageBatchOutput{}, err
+	}
+	out := DeleteMessageBatchOutput{Successful: make([]DeleteMessageBatchResultEntry, 0, len(in.Entries))}
+	for _, e := range in.Entries {
+		r, ok := q.handles.decode(e.ReceiptHandle)
+		if !ok {
+			out.Failed = append(out.Failed, failedEntry(e.Id, errInvalidHandle(e.ReceiptHandle)))
+			continue
+		}
+		q.deleteLocked(r)
+		out.Successful = append(out.Successful, DeleteMessageBatchResultEntry{Id: e.Id})
+	}
+	return out, nil
+}
+
+// ChangeMessageVisibilityBatchRequestEntry is one change of a
+// ChangeMessageVisibilityBatch.
+type ChangeMessageVisibilityBatchRequestEntry struct {
+	Id                string
+	ReceiptHandle     string
+	VisibilityTimeout time.Duration
+}
+
+// ChangeMessageVisibilityBatchInput is the input of
+// [Queue.ChangeMessageVisibilityBatch].
+type ChangeMessageVisibilityBatchInput struct {
+	Entries []ChangeMessageVisibilityBatchRequestEntry
+}
+
+// ChangeMessageVisibilityBatchResultEntry reports one changed entry.
+type ChangeMessageVisibilityBatchResultEntry struct {
+	Id string
+}
+
+// ChangeMessageVisibilityBatchOutput is the output of
+// [Queue.ChangeMessageVisibilityBatch].
+type ChangeMessageVisibilityBatchOutput struct {
+	Successful []ChangeMessageVisibilityBatchResultEntry
+	Failed     []BatchResultErrorEntry
+}
+
+// ChangeMessageVisibilityBatch changes the visibility of up to 10 messages,
+// with the rules of [Queue.ChangeMessageVisibility] for each entry.
+func (q *Queue) ChangeMessageVisibilityBatch(ctx context.Context, in ChangeMessageVisibilityBatchInput) (ChangeMessageVisibilityBatchOutput, error) {
+	ids := make([]string, len(in.Entries))
+	for i, e := range in.Entries {
+		ids[i] = e.Id
+	}
+	if err := validateBatch("ChangeMessageVisibilityBatchRequestEntry", ids); err != nil {
+		return ChangeMessageVisibilityBatchOutput{}, err
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err := q.checkLocked(); err != nil {
+		return ChangeMessageVisibilityBatchOutput{}, err
+	}
+	now := q.nowLocked()
+	q.catchUpLocked(now)
+	out := ChangeMessageVisibilityBatchOutput{Successful: make([]ChangeMessageVisibilityBatchResultEntry, 0, len(in.Entries))}
+	for _, e := range in.Entries {
+		r, err := q.checkVisibilityInput(e.ReceiptHandle, e.VisibilityTimeout)
+		if err == nil {
+			err = q.changeVisibilityLocked(now, r, e.ReceiptHandle, e.VisibilityTimeout)
+		}
+		if err != nil {
+			out.Failed = append(out.Failed, failedEntry(e.Id, err))
+			continue
+		}
+		out.Successful = append(out.Successful, ChangeMessageVisibilityBatchResultEntry{Id: e.Id})
+	}
+	return out, nil
+}

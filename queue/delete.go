@@ -1,0 +1,81 @@
+package queue
+
+import "context"
+
+// DeleteMessageInput is the input of [Queue.DeleteMessage].
+type DeleteMessageInput struct {
+	ReceiptHandle string
+}
+
+// DeleteMessageOutput is empty, as in AWS.
+type DeleteMessageOutput struct{}
+
+// DeleteMessage deletes the message a receipt handle names.
+//
+// On a standard queue, as on AWS, deleting succeeds with any handle the
+// message was received with, after its visibility lapsed too, and again
+// after the message is gone. sluice always deletes the message, also when
+// the handle is older than the message's latest receive (AWS: "the message
+// might not be deleted").
+func (q *Queue) DeleteMessage(ctx context.Context, in DeleteMessageInput) (DeleteMessageOutput, error) {
+	r, ok := q.handles.decode(in.ReceiptHandle)
+	if !ok {
+		return DeleteMessageOutput{}, errInvalidHandle(in.ReceiptHandle)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err := q.checkLocked(); err != nil {
+		return DeleteMessageOutput{}, err
+	}
+	q.deleteLocked(r)
+	return DeleteMessageOutput{}, nil
+}
+
+// deleteLocked deletes the message r names, if it is still there.
+// q.mu must be held.
+func (q *Queue) deleteLocked(r receipt) {
+	m := q.lookupLocked(r)
+	if m == nil {
+		return
+	}
+	atLimit := q.counts[stateInFlight] >= MaxInFlight
+	q.removeLocked(m)
+	if atLimit {
+		q.wakeLocked() // long polls blocked by the in-flight limit may go on
+	}
+}
+
+// PurgeQueueInput is the input of [Queue.PurgeQueue].
+type PurgeQueueInput struct{}
+
+// PurgeQueueOutput is empty, as in AWS.
+type PurgeQueueOutput struct{}
+
+// PurgeQueue deletes every message: visible, in flight and delayed, at once.
+// A queue can be purged once every 60 seconds.
+func (q *Queue) PurgeQueue(ctx context.Context, in PurgeQueueInput) (PurgeQueueOutput, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err := q.checkLocked(); err != nil {
+		return PurgeQueueOutput{}, err
+	}
+	now := q.nowLocked()
+	if !q.purgedAt.IsZero() && now.Sub(q.purgedAt) < PurgeCooldown {
+		return PurgeQueueOutput{}, errorf(ErrPurgeQueueInProgress,
+			"Only one PurgeQueue operation on %s is allowed every 60 seconds.", q.name)
+	}
+	q.purgedAt = now
+	q.clearLocked()
+	return PurgeQueueOutput{}, nil
+}
+
+// clearLocked drops every message by replacing the indexes: O(1) rather than
+// a delete per message. Handles of dropped messages find nothing, as for
+// deleted ones. q.mu must be held.
+func (q *Queue) clearLocked() {
+	q.all.Clear(false)
+	q.pending.Clear(false)
+	q.ready = newStandardReady()
+	q.counts = [numStates]int{}
+	q.wakeLocked()
+}

@@ -1,0 +1,139 @@
+package queue
+
+import "github.com/google/btree"
+
+// readySet holds the visible messages of a queue in the order a receive
+// takes them. The queue tells it of every change of state it cares about.
+type readySet interface {
+	add(m *message)    // m turned visible
+	remove(m *message) // m, visible, was taken or removed
+	first() *message   // the message a receive takes next, or nil
+	inFlightStarted(m *message)
+	inFlightDone(m *message)
+	gone(m *message) // m left the queue
+}
+
+// standardReady serves a standard queue. Messages without a MessageGroupId
+// are served oldest first. Messages with one belong to a tenant of a fair
+// queue: the tenant with the fewest messages in flight goes first, so one
+// busy tenant cannot hold up the others (Amazon SQS fair queues).
+type standardReady struct {
+	ungrouped *btree.BTreeG[*message] // by seq
+	tenants   map[string]*tenant
+	// byLoad holds the tenants with visible messages by (inFlight, head seq,
+	// name).
+	byLoad *btree.BTreeG[*tenant]
+}
+
+// tenant is one MessageGroupId of a standard queue.
+type tenant struct {
+	name     string
+	ready    *btree.BTreeG[*message] // by seq
+	inFlight int
+	live     int // messages of this tenant in the queue, in any state
+}
+
+func byLoad(a, b *tenant) bool {
+	if a.inFlight != b.inFlight {
+		return a.inFlight < b.inFlight
+	}
+	ha, _ := a.ready.Min()
+	hb, _ := b.ready.Min()
+	if ha.seq != hb.seq {
+		return ha.seq < hb.seq
+	}
+	return a.name < b.name
+}
+
+func newStandardReady() *standardReady {
+	return &standardReady{
+		ungrouped: btree.NewG(btreeDegree, bySeq),
+		tenants:   map[string]*tenant{},
+		byLoad:    btree.NewG(btreeDegree, byLoad),
+	}
+}
+
+func (r *standardReady) add(m *message) {
+	t := r.tenantOf(m)
+	if t == nil {
+		r.ungrouped.ReplaceOrInsert(m)
+		return
+	}
+	r.update(t, func() { t.ready.ReplaceOrInsert(m) })
+}
+
+func (r *standardReady) remove(m *message) {
+	t := r.tenantOf(m)
+	if t == nil {
+		r.ungrouped.Delete(m)
+		return
+	}
+	r.update(t, func() { t.ready.Delete(m) })
+}
+
+func (r *standardReady) first() *message {
+	m, _ := r.ungrouped.Min()
+	t, ok := r.byLoad.Min()
+	if !ok {
+		return m
+	}
+	head, _ := t.ready.Min()
+	if m == nil || t.inFlight == 0 && head.seq < m.seq {
+		return head
+	}
+	return m
+}
+
+func (r *standardReady) inFlightStarted(m *message) {
+	if t := r.tenantOf(m); t != nil {
+		r.update(t, func() { t.inFlight++ })
+	}
+}
+
+func (r *standardReady) inFlightDone(m *message) {
+	if t := r.tenantOf(m); t != nil {
+		r.update(t, func() { t.inFlight-- })
+	}
+}
+
+// tenantOf returns the tenant of a grouped message, creating it on first use.
+func (r *standardReady) tenantOf(m *message) *tenant {
+	if m.meta == nil || m.meta.groupID == "" {
+		return nil
+	}
+	if m.meta.tenant == nil {
+		t := r.tenants[m.meta.groupID]
+		if t == nil {
+			t = &tenant{name: m.meta.groupID, ready: btree.NewG(btreeDegree, bySeq)}
+			r.tenants[t.name] = t
+		}
+		t.live++
+		m.meta.tenant = t
+	}
+	return m.meta.tenant
+}
+
+// update changes t under fn, keeping byLoad ordered: t's key may change.
+func (r *standardReady) update(t *tenant, fn func()) {
+	if t.ready.Len() > 0 {
+		r.byLoad.Delete(t)
+	}
+	fn()
+	if t.ready.Len() > 0 {
+		r.byLoad.ReplaceOrInsert(t)
+	}
+}
+
+// gone forgets m's tenant when m leaves the queue, and the tenant with
+// its last message.
+func (r *standardReady) gone(m *message) {
+	if m.meta == nil || m.meta.tenant == nil {
+		return
+	}
+	t := m.meta.tenant
+	m.meta.tenant = nil
+	t.live--
+	if t.live == 0 {
+		delete(r.tenants, t.name)
+	}
+}

@@ -1,0 +1,355 @@
+package queue
+
+import (
+	"crypto/md5"
+	"encoding/binary"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// MessageAttributeValue is a message attribute: a data type ("String",
+// "Number", "Binary", optionally with a custom suffix such as "Number.float")
+// and its value. Number values travel as StringValue.
+type MessageAttributeValue struct {
+	DataType    string
+	StringValue string
+	BinaryValue []byte
+}
+
+// MessageSystemAttributeName names a system attribute of a message.
+type MessageSystemAttributeName string
+
+// Message system attribute names.
+const (
+	SystemAttributeAll                              MessageSystemAttributeName = "All"
+	SystemAttributeSenderId                         MessageSystemAttributeName = "SenderId"
+	SystemAttributeSentTimestamp                    MessageSystemAttributeName = "SentTimestamp"
+	SystemAttributeApproximateReceiveCount          MessageSystemAttributeName = "ApproximateReceiveCount"
+	SystemAttributeApproximateFirstReceiveTimestamp MessageSystemAttributeName = "ApproximateFirstReceiveTimestamp"
+	SystemAttributeSequenceNumber                   MessageSystemAttributeName = "SequenceNumber"
+	SystemAttributeMessageDeduplicationId           MessageSystemAttributeName = "MessageDeduplicationId"
+	SystemAttributeMessageGroupId                   MessageSystemAttributeName = "MessageGroupId"
+	SystemAttributeAWSTraceHeader                   MessageSystemAttributeName = "AWSTraceHeader"
+	SystemAttributeDeadLetterQueueSourceArn         MessageSystemAttributeName = "DeadLetterQueueSourceArn"
+)
+
+// Message is a received message.
+type Message struct {
+	MessageId              string
+	ReceiptHandle          string
+	Body                   string
+	MD5OfBody              string
+	MD5OfMessageAttributes string // empty when the message has no attributes
+	// MessageAttributes holds the attributes the receive asked for by name.
+	MessageAttributes map[string]MessageAttributeValue
+	// Attributes holds the system attributes the receive asked for.
+	Attributes map[MessageSystemAttributeName]string
+}
+
+// Message limits.
+const (
+	MaxMessageAttributes = 10
+	maxAttributeNameLen  = 256
+	maxDataTypeLen       = 256
+)
+
+// attribute is one message attribute as stored: sorted by name.
+type attribute struct {
+	name  string
+	value MessageAttributeValue
+}
+
+// messageState says which index holds a message.
+type messageState uint8
+
+const (
+	stateDelayed  messageState = iota // in q.pending until its delay ends
+	stateVisible                      // in the ready set
+	stateInFlight                     // in q.pending until its visibility timeout ends
+	stateGone                         // deleted, expired or purged
+	numStates
+)
+
+// message is one stored message. Its size matters: a queue may hold
+// millions, so rare fields live in meta.
+type message struct {
+	seq            uint64 // arrival order in this queue; the unique tie-breaker of every index
+	id             [16]byte
+	body           string
+	md5OfBody      string
+	sentAt         int64 // unix ns: SentTimestamp
+	enqueuedAt     int64 // unix ns: retention counts from here
+	visibleAt      int64 // unix ns: when a delayed or in-flight message turns visible
+	receivedAt     int64 // unix ns of the latest receive: the 12 h visibility cap counts from it
+	firstReceiveAt int64 // unix ns, 0 until first received
+	receiveCount   uint32
+	state          messageState
+	meta           *messageMeta // nil for a message with no attributes, group or trace header
+}
+
+// messageMeta holds the fields most messages lack.
+type messageMeta struct {
+	attrs          []attribute // sorted by name
+	md5OfAttrs     string
+	traceHeader    string
+	md5OfSysAttrs  string
+	groupID        string
+	dedupID        string
+	sequenceNumber string
+	tenant         *tenant // the fair-queue tenant of a grouped standard message
+}
+
+func (m *message) groupID() string {
+	if m.meta == nil {
+		return ""
+	}
+	return m.meta.groupID
+}
+
+// messageID renders a 16-byte id as a UUID string.
+func messageID(id [16]byte) string {
+	var b [36]byte
+	hex.Encode(b[0:8], id[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], id[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], id[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], id[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:36], id[10:16])
+	return string(b[:])
+}
+
+// newMessageID draws a version-4 UUID from two random words.
+func newMessageID(hi, lo uint64) [16]byte {
+	var id [16]byte
+	binary.BigEndian.PutUint64(id[0:8], hi)
+	binary.BigEndian.PutUint64(id[8:16], lo)
+	id[6] = id[6]&0x0f | 0x40
+	id[8] = id[8]&0x3f | 0x80
+	return id
+}
+
+// invalidChar returns the first character of s that SQS does not allow in a
+// message, if any. SQS allows #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD
+// #x10000-#x10FFFF; a byte that is not UTF-8 is reported as U+FFFD.
+func invalidChar(s string) (rune, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf || c == '\t' || c == '\n' || c == '\r' {
+			continue
+		}
+		if c < utf8.RuneSelf {
+			return rune(c), true
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
+			return r, true
+		}
+		i += size - 1
+	}
+	return 0, false
+}
+
+func errInvalidContents(r rune) *Error {
+	return errorf(ErrInvalidMessageContents,
+		"Invalid binary character '#x%X' was found in the message body, the set of allowed characters is "+
+			"#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].", r)
+}
+
+func md5Hex(b []byte) string {
+	sum := md5.Sum(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// md5OfAttributes is AWS's MD5OfMessageAttributes: over the attributes sorted
+// by name, each as length-prefixed name, length-prefixed type, a transport
+// byte (1 string, 2 binary) and the length-prefixed value.
+func md5OfAttributes(attrs []attribute) string {
+	h := md5.New()
+	var n [4]byte
+	putString := func(s string) {
+		binary.BigEndian.PutUint32(n[:], uint32(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	for _, a := range attrs {
+		putString(a.name)
+		putString(a.value.DataType)
+		if isBinaryType(a.value.DataType) {
+			h.Write([]byte{2})
+			binary.BigEndian.PutUint32(n[:], uint32(len(a.value.BinaryValue)))
+			h.Write(n[:])
+			h.Write(a.value.BinaryValue)
+		} else {
+			h.Write([]byte{1})
+			putString(a.value.StringValue)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func baseType(dataType string) string {
+	base, _, _ := strings.Cut(dataType, ".")
+	return base
+}
+
+func isBinaryType(dataType string) bool { return baseType(dataType) == "Binary" }
+
+// sortedAttributes validates a message's attributes and returns them sorted
+// by name, with their size in bytes as SQS counts it (name + type + value).
+func sortedAttributes(in map[string]MessageAttributeValue) ([]attribute, int, error) {
+	if len(in) == 0 {
+		return nil, 0, nil
+	}
+	if len(in) > MaxMessageAttributes {
+		return nil, 0, errorf(ErrInvalidParameterValue,
+			"Number of message attributes [%d] exceeds the allowed maximum [%d].", len(in), MaxMessageAttributes)
+	}
+	attrs := make([]attribute, 0, len(in))
+	size := 0
+	for name, v := range in {
+		if err := validateAttribute(name, v); err != nil {
+			return nil, 0, err
+		}
+		attrs = append(attrs, attribute{name: name, value: v})
+		size += len(name) + len(v.DataType) + len(v.StringValue) + len(v.BinaryValue)
+	}
+	slices.SortFunc(attrs, func(a, b attribute) int { return strings.Compare(a.name, b.name) })
+	return attrs, size, nil
+}
+
+func validateAttribute(name string, v MessageAttributeValue) error {
+	if err := validateAttributeName(name); err != nil {
+		return err
+	}
+	if v.DataType == "" {
+		return errorf(ErrInvalidParameterValue, "The message attribute '%s' must contain non-empty message attribute type.", name)
+	}
+	if len(v.DataType) >= maxDataTypeLen {
+		return errorf(ErrInvalidParameterValue, "Message (user) attribute types must be shorter than 256 Bytes")
+	}
+	base := baseType(v.DataType)
+	if (base != "String" && base != "Number" && base != "Binary") ||
+		(len(v.DataType) > len(base) && len(v.DataType) == len(base)+1) {
+		return errorf(ErrInvalidParameterValue,
+			"The type of message (user) attribute '%s' is invalid. You must use only the following supported type prefixes: Binary, Number, String.", name)
+	}
+	switch base {
+	case "Binary":
+		if len(v.BinaryValue) == 0 {
+			return errorf(ErrInvalidParameterValue, "Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, "Binary")
+		}
+	case "Number":
+		if v.StringValue == "" {
+			return errorf(ErrInvalidParameterValue, "Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, "Number")
+		}
+		if !validNumber(v.StringValue) {
+			return errorf(ErrInvalidParameterValue, "Can't cast the value of message (user) attribute '%s' to a number.", name)
+		}
+	default:
+		if v.StringValue == "" {
+			return errorf(ErrInvalidParameterValue, "Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, "String")
+		}
+		if _, bad := invalidChar(v.StringValue); bad {
+			return errorf(ErrInvalidParameterValue,
+				"Message (user) attribute '%s' contains invalid characters.", name)
+		}
+	}
+	return nil
+}
+
+// validateAttributeName applies SQS's name rules: up to 256 bytes of
+// [A-Za-z0-9_.-], no "AWS." or "Amazon." prefix in any case, no leading,
+// trailing or doubled period.
+func validateAttributeName(name string) error {
+	if name == "" {
+		return errorf(ErrInvalidParameterValue, "The request must contain non-empty message (user) attribute names.")
+	}
+	if len(name) >= maxAttributeNameLen {
+		return errorf(ErrInvalidParameterValue, "Message (user) attribute names must be shorter than 256 Bytes")
+	}
+	lower := strings.ToLower(name)
+	if strings.HasPrefix(lower, "aws.") || strings.HasPrefix(lower, "amazon.") || name[0] == '.' || name[len(name)-1] == '.' {
+		return errorf(ErrInvalidParameterValue, "You can't use message attribute names beginning with 'AWS.' or 'Amazon.'. "+
+			"These strings are reserved for internal use. Additionally, they cannot start or end with '.'.")
+	}
+	if strings.Contains(name, "..") {
+		return errorf(ErrInvalidParameterValue, "Message (user) attribute name must not have successive '.' characters.")
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return errorf(ErrInvalidParameterValue, "Message (user) attributes name can only contain upper and lower score "+
+				"characters, digits, periods, hyphens and underscores. ")
+		}
+	}
+	return nil
+}
+
+// validNumber accepts what SQS accepts for a Number attribute: a decimal
+// with an optional sign, fraction and exponent, at most 38 significant
+// digits, magnitude within 10^-128..10^126.
+func validNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits, sig, leading := 0, 0, true
+	intDigits := 0
+	dot := false
+	start := i
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '.' && !dot {
+			dot = true
+			continue
+		}
+		if c < '0' || c > '9' {
+			break
+		}
+		digits++
+		if !dot {
+			intDigits++
+		}
+		if c != '0' || !leading {
+			leading = false
+			sig++
+		}
+	}
+	if digits == 0 || i == start {
+		return false
+	}
+	exp := 0
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		neg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			neg = s[i] == '-'
+			i++
+		}
+		if i == len(s) {
+			return false
+		}
+		for ; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' || exp > 10000 {
+				return false
+			}
+			exp = exp*10 + int(s[i]-'0')
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	if i != len(s) || sig > 38 {
+		return false
+	}
+	if sig == 0 {
+		return true // zero
+	}
+	magnitude := intDigits + exp // roughly the decimal exponent of the value
+	return magnitude <= 127 && magnitude >= -127
+}

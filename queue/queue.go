@@ -1,0 +1,198 @@
+package queue
+
+import (
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/google/btree"
+
+	"github.com/sluicehq/sluice/internal/clock"
+)
+
+// Queue is a handle on one queue. Its methods are the data-plane operations
+// of SQS. A Queue is safe for concurrent use; after DeleteQueue every method
+// returns ErrQueueDoesNotExist.
+type Queue struct {
+	svc  *Service
+	name string
+	url  string
+	arn  string
+
+	mu       sync.Mutex
+	deleted  bool
+	mono     clock.Monotonic
+	rng      *rand.Rand
+	handles  handleKey // signs receipt handles
+	settings settings
+	created  time.Time
+	modified time.Time
+	tags     map[string]string
+	purgedAt time.Time // zero until the first PurgeQueue
+
+	nextSeq uint64
+	// all holds every live message by (enqueuedAt, seq): retention expires
+	// from its front, and receipt handles find their message in it.
+	all *btree.BTreeG[*message]
+	// pending holds delayed and in-flight messages by (visibleAt, seq): the
+	// front is the next message to turn visible.
+	pending *btree.BTreeG[*message]
+	ready   readySet
+	counts  [numStates]int
+
+	// notify is closed and replaced when a message may have become
+	// receivable, to wake long polls; only while waiters > 0.
+	notify  chan struct{}
+	waiters int
+}
+
+const btreeDegree = 32
+
+func byEnqueued(a, b *message) bool {
+	return a.enqueuedAt < b.enqueuedAt || a.enqueuedAt == b.enqueuedAt && a.seq < b.seq
+}
+
+func byVisibleAt(a, b *message) bool {
+	return a.visibleAt < b.visibleAt || a.visibleAt == b.visibleAt && a.seq < b.seq
+}
+
+func bySeq(a, b *message) bool { return a.seq < b.seq }
+
+func newQueue(svc *Service, name string, st settings, now time.Time, seed1, seed2 uint64) *Queue {
+	q := &Queue{
+		svc:      svc,
+		name:     name,
+		url:      svc.queueURL(name),
+		arn:      svc.queueARN(name),
+		rng:      rand.New(rand.NewPCG(seed1, seed2)),
+		settings: st,
+		created:  now,
+		modified: now,
+		tags:     map[string]string{},
+		all:      btree.NewG(btreeDegree, byEnqueued),
+		pending:  btree.NewG(btreeDegree, byVisibleAt),
+		ready:    newStandardReady(),
+		notify:   make(chan struct{}),
+	}
+	q.handles = newHandleKey(q.rng)
+	return q
+}
+
+// Name returns the queue's name.
+func (q *Queue) Name() string { return q.name }
+
+// URL returns the queue's URL, as CreateQueue and GetQueueUrl return it.
+func (q *Queue) URL() string { return q.url }
+
+// ARN returns the queue's ARN.
+func (q *Queue) ARN() string { return q.arn }
+
+// checkLocked returns the error for a deleted queue or closed service.
+// q.mu must be held.
+func (q *Queue) checkLocked() error {
+	if q.deleted {
+		return errQueueDoesNotExist()
+	}
+	if q.svc.isClosed() {
+		return errClosed()
+	}
+	return nil
+}
+
+// nowLocked reads the clock, never going backwards. q.mu must be held.
+func (q *Queue) nowLocked() time.Time { return q.mono.Now(q.svc.cfg.clock) }
+
+// catchUpLocked applies every time rule due by now, in deadline order:
+// delays and visibility timeouts that ended make messages visible; messages
+// past the retention period are removed. q.mu must be held.
+func (q *Queue) catchUpLocked(now time.Time) {
+	t := now.UnixNano()
+	for {
+		m, ok := q.pending.Min()
+		if !ok || m.visibleAt > t {
+			break
+		}
+		q.moveLocked(m, stateVisible, 0)
+	}
+	oldest := t - int64(q.settings.retention)
+	for {
+		m, ok := q.all.Min()
+		if !ok || m.enqueuedAt > oldest {
+			break
+		}
+		q.removeLocked(m)
+	}
+}
+
+// insertLocked adds a new message in state st (delayed or visible).
+// q.mu must be held.
+func (q *Queue) insertLocked(m *message, st messageState, visibleAt int64) {
+	q.all.ReplaceOrInsert(m)
+	m.state = stateGone
+	q.place(m, st, visibleAt)
+}
+
+// moveLocked moves a live message to state st; visibleAt is the deadline of
+// a delayed or in-flight state. q.mu must be held.
+func (q *Queue) moveLocked(m *message, st messageState, visibleAt int64) {
+	q.unplace(m)
+	q.place(m, st, visibleAt)
+}
+
+// removeLocked deletes a live message from every index. q.mu must be held.
+func (q *Queue) removeLocked(m *message) {
+	q.unplace(m)
+	q.all.Delete(m)
+	q.ready.gone(m)
+	m.state = stateGone
+}
+
+func (q *Queue) unplace(m *message) {
+	switch m.state {
+	case stateVisible:
+		q.ready.remove(m)
+	case stateDelayed, stateInFlight:
+		q.pending.Delete(m)
+		if m.state == stateInFlight {
+			q.ready.inFlightDone(m)
+		}
+	case stateGone:
+		return
+	}
+	q.counts[m.state]--
+}
+
+func (q *Queue) place(m *message, st messageState, visibleAt int64) {
+	m.state = st
+	q.counts[st]++
+	switch st {
+	case stateVisible:
+		m.visibleAt = 0
+		q.ready.add(m)
+	case stateDelayed, stateInFlight:
+		m.visibleAt = visibleAt
+		q.pending.ReplaceOrInsert(m)
+		if st == stateInFlight {
+			q.ready.inFlightStarted(m)
+		}
+	}
+}
+
+// nextDeadlineLocked returns when the next delayed or in-flight message turns
+// visible, if any. q.mu must be held.
+func (q *Queue) nextDeadlineLocked() (time.Time, bool) {
+	m, ok := q.pending.Min()
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Unix(0, m.visibleAt), true
+}
+
+// wakeLocked wakes every long poll so it looks again. q.mu must be held.
+func (q *Queue) wakeLocked() {
+	if q.waiters == 0 {
+		return
+	}
+	close(q.notify)
+	q.notify = make(chan struct{})
+}

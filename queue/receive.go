@@ -1,0 +1,261 @@
+package queue
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxInFlight is how many messages a queue may have in flight. A short poll
+// at the limit fails with ErrOverLimit; a long poll waits.
+const MaxInFlight = 120_000
+
+// ReceiveMessageInput is the input of [Queue.ReceiveMessage].
+type ReceiveMessageInput struct {
+	// MaxNumberOfMessages (1..10); nil means 1.
+	MaxNumberOfMessages *int
+	// VisibilityTimeout for the received messages (0..12 h); nil uses the
+	// queue's.
+	VisibilityTimeout *time.Duration
+	// WaitTimeSeconds to long-poll for (0..20 s); nil uses the queue's
+	// ReceiveMessageWaitTimeSeconds.
+	WaitTimeSeconds *time.Duration
+	// MessageAttributeNames selects message attributes: names, "All", ".*"
+	// or a prefix such as "bar.*".
+	MessageAttributeNames []string
+	// MessageSystemAttributeNames selects system attributes.
+	MessageSystemAttributeNames []MessageSystemAttributeName
+	// ReceiveRequestAttemptId lets a FIFO receive be retried.
+	ReceiveRequestAttemptId string
+}
+
+// ReceiveMessageOutput is the output of [Queue.ReceiveMessage]. Messages is
+// nil when nothing was received.
+type ReceiveMessageOutput struct {
+	Messages []Message
+}
+
+// receiveRequest is a validated ReceiveMessageInput.
+type receiveRequest struct {
+	max        int
+	visibility time.Duration
+	hasVis     bool
+	attrs      []string
+	system     []MessageSystemAttributeName
+}
+
+// ReceiveMessage receives up to MaxNumberOfMessages visible messages and
+// makes them invisible for the visibility timeout. With a wait time it
+// returns as soon as at least one message is available (including one whose
+// delay or visibility timeout ends during the wait), or empty when the wait
+// ends. Cancelling ctx returns ctx.Err() at once.
+func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (ReceiveMessageOutput, error) {
+	req, wait, err := validateReceive(in)
+	if err != nil {
+		return ReceiveMessageOutput{}, err
+	}
+	var deadline time.Time
+	q.mu.Lock()
+	for first := true; ; first = false {
+		if !first {
+			q.waiters--
+		}
+		if err := q.checkLocked(); err != nil {
+			q.mu.Unlock()
+			return ReceiveMessageOutput{}, err
+		}
+		now := q.nowLocked()
+		q.catchUpLocked(now)
+		if first {
+			waitFor := q.settings.waitTime
+			if wait != nil {
+				waitFor = *wait
+			}
+			deadline = now.Add(waitFor)
+		}
+		short := first && !deadline.After(now)
+		if short && q.counts[stateInFlight] >= MaxInFlight {
+			q.mu.Unlock()
+			return ReceiveMessageOutput{}, ErrOverLimit.WithMessage("Too many messages have been received without being deleted.\n" +
+				"Please delete your received messages or let them timeout before receiving more.")
+		}
+		msgs := q.receiveLocked(now, req)
+		if len(msgs) > 0 || !now.Before(deadline) {
+			q.mu.Unlock()
+			return ReceiveMessageOutput{Messages: msgs}, nil
+		}
+		wakeAt := deadline
+		if next, ok := q.nextDeadlineLocked(); ok && next.Before(wakeAt) {
+			wakeAt = next
+		}
+		q.waiters++
+		notify := q.notify
+		q.mu.Unlock()
+		if err := q.sleep(ctx, notify, wakeAt.Sub(now)); err != nil {
+			q.mu.Lock()
+			q.waiters--
+			q.mu.Unlock()
+			return ReceiveMessageOutput{}, err
+		}
+		q.mu.Lock()
+	}
+}
+
+// sleep blocks until notify closes, d passes on the clock, the service
+// closes, or ctx is done.
+func (q *Queue) sleep(ctx context.Context, notify <-chan struct{}, d time.Duration) error {
+	t := q.svc.cfg.clock.Timer(d)
+	defer t.Stop()
+	select {
+	case <-notify:
+	case <-t.C:
+	case <-q.svc.closed:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
+func validateReceive(in ReceiveMessageInput) (receiveRequest, *time.Duration, error) {
+	req := receiveRequest{max: 1, attrs: in.MessageAttributeNames, system: in.MessageSystemAttributeNames}
+	if n := in.MaxNumberOfMessages; n != nil {
+		if *n < 1 || *n > 10 {
+			return req, nil, errParam("MaxNumberOfMessages", *n, "Must be between 1 and 10, if provided.")
+		}
+		req.max = *n
+	}
+	if w := in.WaitTimeSeconds; w != nil && (*w < 0 || *w > MaxWaitTime || *w%time.Second != 0) {
+		return req, nil, errParam("WaitTimeSeconds", int64(*w/time.Second), "Must be >= 0 and <= 20, if provided.")
+	}
+	if v := in.VisibilityTimeout; v != nil {
+		if *v < 0 || *v > MaxVisibilityTimeout || *v%time.Second != 0 {
+			return req, nil, errParam("VisibilityTimeout", int64(*v/time.Second), "Must be >= 0 and <= 43200, if provided.")
+		}
+		req.visibility, req.hasVis = *v, true
+	}
+	if id := in.ReceiveRequestAttemptId; id != "" {
+		if reason := validateTokenChars(id); reason != "" {
+			return req, nil, errParam("ReceiveRequestAttemptId", id,
+				"ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+		}
+	}
+	return req, in.WaitTimeSeconds, nil
+}
+
+// receiveLocked takes up to req.max visible messages, in the order the ready
+// set gives them, and puts them in flight. q.mu must be held.
+func (q *Queue) receiveLocked(now time.Time, req receiveRequest) []Message {
+	vis := q.settings.visibilityTimeout
+	if req.hasVis {
+		vis = req.visibility
+	}
+	t := now.UnixNano()
+	var out []Message
+	for len(out) < req.max && q.counts[stateInFlight] < MaxInFlight {
+		m := q.ready.first()
+		if m == nil {
+			break
+		}
+		q.moveLocked(m, stateInFlight, t+int64(vis))
+		m.receiveCount++
+		m.receivedAt = t
+		if m.firstReceiveAt == 0 {
+			m.firstReceiveAt = t
+		}
+		if out == nil {
+			out = make([]Message, 0, min(req.max, q.counts[stateVisible]+1))
+		}
+		out = append(out, q.render(m, req))
+	}
+	return out
+}
+
+// render builds the Message a receive returns. q.mu must be held.
+func (q *Queue) render(m *message, req receiveRequest) Message {
+	out := Message{
+		MessageId:     messageID(m.id),
+		ReceiptHandle: q.handles.encode(receipt{seq: m.seq, enqueuedAt: m.enqueuedAt, receiveCount: m.receiveCount}),
+		Body:          m.body,
+		MD5OfBody:     m.md5OfBody,
+	}
+	if m.meta != nil && len(req.attrs) > 0 && len(m.meta.attrs) > 0 {
+		out.MessageAttributes, out.MD5OfMessageAttributes = selectAttributes(m.meta, req.attrs)
+	}
+	if len(req.system) > 0 {
+		out.Attributes = q.systemAttributes(m, req.system)
+	}
+	return out
+}
+
+// selectAttributes returns the attributes the names select, and the MD5 of
+// exactly those, which is what SDKs check.
+func selectAttributes(meta *messageMeta, names []string) (map[string]MessageAttributeValue, string) {
+	var picked []attribute
+	for _, a := range meta.attrs {
+		if attributeSelected(a.name, names) {
+			picked = append(picked, a)
+		}
+	}
+	if len(picked) == 0 {
+		return nil, ""
+	}
+	out := make(map[string]MessageAttributeValue, len(picked))
+	for _, a := range picked {
+		out[a.name] = a.value
+	}
+	if len(picked) == len(meta.attrs) {
+		return out, meta.md5OfAttrs
+	}
+	return out, md5OfAttributes(picked)
+}
+
+func attributeSelected(name string, names []string) bool {
+	for _, n := range names {
+		if n == "All" || n == ".*" || n == name {
+			return true
+		}
+		if prefix, ok := strings.CutSuffix(n, ".*"); ok && strings.HasPrefix(name, prefix+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// systemAttributes renders the requested system attributes of m.
+func (q *Queue) systemAttributes(m *message, names []MessageSystemAttributeName) map[MessageSystemAttributeName]string {
+	want := func(n MessageSystemAttributeName) bool {
+		for _, x := range names {
+			if x == n || x == SystemAttributeAll {
+				return true
+			}
+		}
+		return false
+	}
+	out := map[MessageSystemAttributeName]string{}
+	ms := func(ns int64) string { return strconv.FormatInt(ns/int64(time.Millisecond), 10) }
+	if want(SystemAttributeSenderId) {
+		out[SystemAttributeSenderId] = q.svc.cfg.account
+	}
+	if want(SystemAttributeSentTimestamp) {
+		out[SystemAttributeSentTimestamp] = ms(m.sentAt)
+	}
+	if want(SystemAttributeApproximateReceiveCount) {
+		out[SystemAttributeApproximateReceiveCount] = strconv.FormatUint(uint64(m.receiveCount), 10)
+	}
+	if want(SystemAttributeApproximateFirstReceiveTimestamp) {
+		out[SystemAttributeApproximateFirstReceiveTimestamp] = ms(m.firstReceiveAt)
+	}
+	if meta := m.meta; meta != nil {
+		put := func(n MessageSystemAttributeName, v string) {
+			if v != "" && want(n) {
+				out[n] = v
+			}
+		}
+		put(SystemAttributeAWSTraceHeader, meta.traceHeader)
+		put(SystemAttributeMessageGroupId, meta.groupID)
+		put(SystemAttributeMessageDeduplicationId, meta.dedupID)
+		put(SystemAttributeSequenceNumber, meta.sequenceNumber)
+	}
+	return out
+}

@@ -1,0 +1,175 @@
+package queue
+
+import (
+	"context"
+	"time"
+)
+
+// SendMessageInput is the input of [Queue.SendMessage].
+type SendMessageInput struct {
+	// MessageBody: at least one character, at most the queue's
+	// MaximumMessageSize in UTF-8 bytes together with the attributes.
+	MessageBody string
+	// DelaySeconds delays this message (0..15 min); nil uses the queue's
+	// DelaySeconds.
+	DelaySeconds *time.Duration
+	// MessageAttributes: at most 10.
+	MessageAttributes map[string]MessageAttributeValue
+	// MessageSystemAttributes: only "AWSTraceHeader", of type String. It does
+	// not count toward the size limit.
+	MessageSystemAttributes map[string]MessageAttributeValue
+	// MessageGroupId is required on FIFO queues; on standard queues it names
+	// the tenant of a fair queue.
+	MessageGroupId string
+	// MessageDeduplicationId is for FIFO queues only.
+	MessageDeduplicationId string
+}
+
+// SendMessageOutput is the output of [Queue.SendMessage].
+type SendMessageOutput struct {
+	MessageId                    string
+	MD5OfMessageBody             string
+	MD5OfMessageAttributes       string // empty without attributes
+	MD5OfMessageSystemAttributes string // empty without AWSTraceHeader
+	SequenceNumber               string // FIFO queues only
+}
+
+// SendMessage adds a message to the queue.
+func (q *Queue) SendMessage(ctx context.Context, in SendMessageInput) (SendMessageOutput, error) {
+	m, size, err := prepareMessage(in)
+	if err != nil {
+		return SendMessageOutput{}, err
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err := q.checkLocked(); err != nil {
+		return SendMessageOutput{}, err
+	}
+	if size > q.settings.maxMessageSize {
+		return SendMessageOutput{}, errorf(ErrInvalidParameterValue,
+			"One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", q.settings.maxMessageSize)
+	}
+	if err := q.checkSendLocked(in); err != nil {
+		return SendMessageOutput{}, err
+	}
+	now := q.nowLocked()
+	q.catchUpLocked(now)
+	q.enqueueLocked(m, in.DelaySeconds, now)
+	return sendOutput(m), nil
+}
+
+// prepareMessage validates what can be checked without the queue and builds
+// the message, returning its size as SQS counts it.
+func prepareMessage(in SendMessageInput) (*message, int, error) {
+	if in.MessageBody == "" {
+		return nil, 0, errorf(ErrMissingParameter, "The request must contain the parameter MessageBody.")
+	}
+	if r, bad := invalidChar(in.MessageBody); bad {
+		return nil, 0, errInvalidContents(r)
+	}
+	if d := in.DelaySeconds; d != nil && (*d < 0 || *d > MaxDelay || *d%time.Second != 0) {
+		return nil, 0, errParam("DelaySeconds", int64(*d/time.Second), "DelaySeconds must be >= 0 and <= 900.")
+	}
+	attrs, attrSize, err := sortedAttributes(in.MessageAttributes)
+	if err != nil {
+		return nil, 0, err
+	}
+	trace, err := traceHeader(in.MessageSystemAttributes)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := validateGroupID(in.MessageGroupId); err != nil {
+		return nil, 0, err
+	}
+	m := &message{body: in.MessageBody, md5OfBody: md5Hex([]byte(in.MessageBody))}
+	if len(attrs) > 0 || trace != "" || in.MessageGroupId != "" {
+		m.meta = &messageMeta{attrs: attrs, traceHeader: trace, groupID: in.MessageGroupId}
+		if len(attrs) > 0 {
+			m.meta.md5OfAttrs = md5OfAttributes(attrs)
+		}
+		if trace != "" {
+			m.meta.md5OfSysAttrs = md5OfAttributes([]attribute{{
+				name: string(SystemAttributeAWSTraceHeader), value: MessageAttributeValue{DataType: "String", StringValue: trace}}})
+		}
+	}
+	return m, len(in.MessageBody) + attrSize, nil
+}
+
+// traceHeader validates the system attributes of a send; only AWSTraceHeader
+// may be sent.
+func traceHeader(sys map[string]MessageAttributeValue) (string, error) {
+	var trace string
+	for name, v := range sys {
+		if name != string(SystemAttributeAWSTraceHeader) {
+			return "", errorf(ErrInvalidParameterValue, "Message system attribute name '%s' is invalid.", name)
+		}
+		if v.DataType != "String" || v.StringValue == "" {
+			return "", errorf(ErrInvalidParameterValue,
+				"Message system attribute '%s' must contain a non-empty value of type 'String'.", name)
+		}
+		trace = v.StringValue
+	}
+	return trace, nil
+}
+
+// validateGroupID applies the rules for MessageGroupId: up to 128
+// characters, alphanumeric or punctuation.
+func validateGroupID(id string) error {
+	if err := validateTokenChars(id); err != "" {
+		return errParam("MessageGroupId", id, err)
+	}
+	return nil
+}
+
+// validateTokenChars checks a group, deduplication or receive-attempt id.
+func validateTokenChars(id string) string {
+	if len(id) > 128 {
+		return "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length."
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c < '!' || c > '~' {
+			return "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length."
+		}
+	}
+	return ""
+}
+
+// checkSendLocked applies the rules that depend on the queue type.
+// q.mu must be held.
+func (q *Queue) checkSendLocked(in SendMessageInput) error {
+	if in.MessageDeduplicationId != "" {
+		return errParam("MessageDeduplicationId", in.MessageDeduplicationId,
+			"The request include parameter that is not valid for this queue type.")
+	}
+	return nil
+}
+
+// enqueueLocked gives m its identity and puts it in the queue, delayed by
+// delay or the queue's default. q.mu must be held.
+func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) {
+	m.seq = q.nextSeq
+	q.nextSeq++
+	m.id = newMessageID(q.rng.Uint64(), q.rng.Uint64())
+	t := now.UnixNano()
+	m.sentAt, m.enqueuedAt = t, t
+	d := q.settings.delay
+	if delay != nil {
+		d = *delay
+	}
+	if d > 0 {
+		q.insertLocked(m, stateDelayed, t+int64(d))
+		return
+	}
+	q.insertLocked(m, stateVisible, 0)
+	q.wakeLocked()
+}
+
+func sendOutput(m *message) SendMessageOutput {
+	out := SendMessageOutput{MessageId: messageID(m.id), MD5OfMessageBody: m.md5OfBody}
+	if m.meta != nil {
+		out.MD5OfMessageAttributes = m.meta.md5OfAttrs
+		out.MD5OfMessageSystemAttributes = m.meta.md5OfSysAttrs
+		out.SequenceNumber = m.meta.sequenceNumber
+	}
+	return out
+}
