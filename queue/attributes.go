@@ -436,9 +436,13 @@ func (q *Queue) SetQueueAttributes(ctx context.Context, in SetQueueAttributesInp
 		return SetQueueAttributesOutput{}, err
 	}
 	now := q.nowLocked()
+	delayChanged := next.delay != q.settings.delay
 	q.settings = next
 	q.modified = now
 	q.catchUpLocked(now)
+	if q.fifo != nil && delayChanged {
+		q.redelayLocked(now.UnixNano())
+	}
 	q.wakeLocked()
 	return SetQueueAttributesOutput{}, nil
 }

@@ -140,14 +140,14 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 				"One or more parameters cannot be validated. Reason: Message must be shorter than %d bytes.", q.settings.maxMessageSize)
 		}
 		if err == nil {
-			err = q.checkSendLocked(e.sendInput())
+			err = q.checkSendLocked(msgs[i], e.sendInput())
 		}
 		if err != nil {
 			out.Failed = append(out.Failed, failedEntry(e.Id, err))
 			continue
 		}
-		q.enqueueLocked(msgs[i], e.DelaySeconds, now)
-		out.Successful = append(out.Successful, SendMessageBatchResultEntry{Id: e.Id, SendMessageOutput: sendOutput(msgs[i])})
+		sent := q.enqueueLocked(msgs[i], e.DelaySeconds, now)
+		out.Successful = append(out.Successful, SendMessageBatchResultEntry{Id: e.Id, SendMessageOutput: sent})
 	}
 	return out, nil
 }
@@ -207,7 +207,10 @@ func (q *Queue) DeleteMessageBatch(ctx context.Context, in DeleteMessageBatchInp
 			out.Failed = append(out.Failed, failedEntry(e.Id, errInvalidHandle(e.ReceiptHandle)))
 			continue
 		}
-		q.deleteLocked(r)
+		if err := q.deleteLocked(r, e.ReceiptHandle); err != nil {
+			out.Failed = append(out.Failed, failedEntry(e.Id, err))
+			continue
+		}
 		out.Successful = append(out.Successful, DeleteMessageBatchResultEntry{Id: e.Id})
 	}
 	return out, nil

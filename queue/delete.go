@@ -27,22 +27,34 @@ func (q *Queue) DeleteMessage(ctx context.Context, in DeleteMessageInput) (Delet
 	if err := q.checkLocked(); err != nil {
 		return DeleteMessageOutput{}, err
 	}
-	q.deleteLocked(r)
-	return DeleteMessageOutput{}, nil
+	return DeleteMessageOutput{}, q.deleteLocked(r, in.ReceiptHandle)
 }
 
-// deleteLocked deletes the message r names, if it is still there.
+// deleteLocked deletes the message r names, if it is still there. On a FIFO
+// queue the handle must be the one of the current receive, still in flight.
 // q.mu must be held.
-func (q *Queue) deleteLocked(r receipt) {
+func (q *Queue) deleteLocked(r receipt, handle string) error {
 	m := q.lookupLocked(r)
 	if m == nil {
-		return
+		return nil
+	}
+	if q.fifo != nil && !q.currentReceive(m, r) {
+		return errParam("ReceiptHandle", handle, "The receipt handle has expired.")
 	}
 	atLimit := q.counts[stateInFlight] >= MaxInFlight
 	q.removeLocked(m)
 	if atLimit {
 		q.wakeLocked() // long polls blocked by the in-flight limit may go on
 	}
+	return nil
+}
+
+// currentReceive reports whether r is the handle of m's latest receive and
+// m is still in flight under it. The catch-up before the call has made
+// every lapsed message visible.
+func (q *Queue) currentReceive(m *message, r receipt) bool {
+	q.catchUpLocked(q.nowLocked())
+	return m.state == stateInFlight && m.receiveCount == r.receiveCount
 }
 
 // PurgeQueueInput is the input of [Queue.PurgeQueue].
@@ -75,7 +87,10 @@ func (q *Queue) PurgeQueue(ctx context.Context, in PurgeQueueInput) (PurgeQueueO
 func (q *Queue) clearLocked() {
 	q.all.Clear(false)
 	q.pending.Clear(false)
-	q.ready = newStandardReady()
+	q.ready = q.newReadySet()
+	if q.fifo != nil {
+		q.fifo.clear()
+	}
 	q.counts = [numStates]int{}
 	q.wakeLocked()
 }

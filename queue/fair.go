@@ -2,15 +2,16 @@ package queue
 
 import "github.com/google/btree"
 
-// readySet holds the visible messages of a queue in the order a receive
-// takes them. The queue tells it of every change of state it cares about.
+// readySet decides which message a receive takes next. The queue tells it
+// of every change of state: a standard queue tracks only visible messages
+// (and its tenants' in-flight counts), a FIFO queue every message of a group.
 type readySet interface {
-	add(m *message)    // m turned visible
-	remove(m *message) // m, visible, was taken or removed
-	first() *message   // the message a receive takes next, or nil
-	inFlightStarted(m *message)
-	inFlightDone(m *message)
-	gone(m *message) // m left the queue
+	placed(m *message)   // m entered state m.state
+	unplaced(m *message) // m is leaving state m.state
+	gone(m *message)     // m left the queue
+	// next returns the message to take after prev (nil at the start of a
+	// receive), or nil if there is none.
+	next(prev *message) *message
 }
 
 // standardReady serves a standard queue. Messages without a MessageGroupId
@@ -53,6 +54,28 @@ func newStandardReady() *standardReady {
 	}
 }
 
+func (r *standardReady) placed(m *message) {
+	switch m.state {
+	case stateVisible:
+		r.add(m)
+	case stateInFlight:
+		if t := r.tenantOf(m); t != nil {
+			r.update(t, func() { t.inFlight++ })
+		}
+	}
+}
+
+func (r *standardReady) unplaced(m *message) {
+	switch m.state {
+	case stateVisible:
+		r.remove(m)
+	case stateInFlight:
+		if t := r.tenantOf(m); t != nil {
+			r.update(t, func() { t.inFlight-- })
+		}
+	}
+}
+
 func (r *standardReady) add(m *message) {
 	t := r.tenantOf(m)
 	if t == nil {
@@ -71,7 +94,8 @@ func (r *standardReady) remove(m *message) {
 	r.update(t, func() { t.ready.Delete(m) })
 }
 
-func (r *standardReady) first() *message {
+// next ignores prev: a standard queue has no order to keep within a receive.
+func (r *standardReady) next(prev *message) *message {
 	m, _ := r.ungrouped.Min()
 	t, ok := r.byLoad.Min()
 	if !ok {
@@ -82,18 +106,6 @@ func (r *standardReady) first() *message {
 		return head
 	}
 	return m
-}
-
-func (r *standardReady) inFlightStarted(m *message) {
-	if t := r.tenantOf(m); t != nil {
-		r.update(t, func() { t.inFlight++ })
-	}
-}
-
-func (r *standardReady) inFlightDone(m *message) {
-	if t := r.tenantOf(m); t != nil {
-		r.update(t, func() { t.inFlight-- })
-	}
 }
 
 // tenantOf returns the tenant of a grouped message, creating it on first use.

@@ -99,6 +99,7 @@ type messageMeta struct {
 	dedupID        string
 	sequenceNumber string
 	tenant         *tenant // the fair-queue tenant of a grouped standard message
+	changes        uint32  // visibility changes, which end a FIFO receive attempt
 }
 
 func (m *message) groupID() string {

@@ -39,6 +39,7 @@ type Queue struct {
 	pending *btree.BTreeG[*message]
 	ready   readySet
 	counts  [numStates]int
+	fifo    *fifoState // nil for a standard queue
 
 	// notify is closed and replaced when a message may have become
 	// receivable, to wake long polls; only while waiters > 0.
@@ -71,11 +72,21 @@ func newQueue(svc *Service, name string, st settings, now time.Time, seed1, seed
 		tags:     map[string]string{},
 		all:      btree.NewG(btreeDegree, byEnqueued),
 		pending:  btree.NewG(btreeDegree, byVisibleAt),
-		ready:    newStandardReady(),
 		notify:   make(chan struct{}),
 	}
 	q.handles = newHandleKey(q.rng)
+	if st.fifo {
+		q.fifo = newFifoState(q.rng)
+	}
+	q.ready = q.newReadySet()
 	return q
+}
+
+func (q *Queue) newReadySet() readySet {
+	if q.fifo != nil {
+		return newFifoReady()
+	}
+	return newStandardReady()
 }
 
 // Name returns the queue's name.
@@ -114,6 +125,9 @@ func (q *Queue) catchUpLocked(now time.Time) {
 		}
 		q.moveLocked(m, stateVisible, 0)
 	}
+	if q.fifo != nil {
+		q.fifo.expire(t)
+	}
 	oldest := t - int64(q.settings.retention)
 	for {
 		m, ok := q.all.Min()
@@ -149,33 +163,24 @@ func (q *Queue) removeLocked(m *message) {
 
 func (q *Queue) unplace(m *message) {
 	switch m.state {
-	case stateVisible:
-		q.ready.remove(m)
 	case stateDelayed, stateInFlight:
 		q.pending.Delete(m)
-		if m.state == stateInFlight {
-			q.ready.inFlightDone(m)
-		}
 	case stateGone:
 		return
 	}
+	q.ready.unplaced(m)
 	q.counts[m.state]--
 }
 
 func (q *Queue) place(m *message, st messageState, visibleAt int64) {
 	m.state = st
 	q.counts[st]++
-	switch st {
-	case stateVisible:
-		m.visibleAt = 0
-		q.ready.add(m)
-	case stateDelayed, stateInFlight:
+	m.visibleAt = 0
+	if st == stateDelayed || st == stateInFlight {
 		m.visibleAt = visibleAt
 		q.pending.ReplaceOrInsert(m)
-		if st == stateInFlight {
-			q.ready.inFlightStarted(m)
-		}
 	}
+	q.ready.placed(m)
 }
 
 // nextDeadlineLocked returns when the next delayed or in-flight message turns

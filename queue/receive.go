@@ -43,6 +43,7 @@ type receiveRequest struct {
 	hasVis     bool
 	attrs      []string
 	system     []MessageSystemAttributeName
+	attemptID  string // FIFO queues only
 }
 
 // ReceiveMessage receives up to MaxNumberOfMessages visible messages and
@@ -118,7 +119,8 @@ func (q *Queue) sleep(ctx context.Context, notify <-chan struct{}, d time.Durati
 }
 
 func validateReceive(in ReceiveMessageInput) (receiveRequest, *time.Duration, error) {
-	req := receiveRequest{max: 1, attrs: in.MessageAttributeNames, system: in.MessageSystemAttributeNames}
+	req := receiveRequest{max: 1, attrs: in.MessageAttributeNames, system: in.MessageSystemAttributeNames,
+		attemptID: in.ReceiveRequestAttemptId}
 	if n := in.MaxNumberOfMessages; n != nil {
 		if *n < 1 || *n > 10 {
 			return req, nil, errParam("MaxNumberOfMessages", *n, "Must be between 1 and 10, if provided.")
@@ -151,12 +153,21 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest) []Message {
 		vis = req.visibility
 	}
 	t := now.UnixNano()
+	fifoAttempt := q.fifo != nil && req.attemptID != ""
+	if fifoAttempt {
+		if out, ok := q.replayLocked(req.attemptID, t, vis, req); ok {
+			return out
+		}
+	}
 	var out []Message
+	var taken []*message
+	var prev *message
 	for len(out) < req.max && q.counts[stateInFlight] < MaxInFlight {
-		m := q.ready.first()
+		m := q.ready.next(prev)
 		if m == nil {
 			break
 		}
+		prev = m
 		q.moveLocked(m, stateInFlight, t+int64(vis))
 		m.receiveCount++
 		m.receivedAt = t
@@ -167,6 +178,12 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest) []Message {
 			out = make([]Message, 0, min(req.max, q.counts[stateVisible]+1))
 		}
 		out = append(out, q.render(m, req))
+		if fifoAttempt {
+			taken = append(taken, m)
+		}
+	}
+	if len(taken) > 0 {
+		q.recordAttemptLocked(req.attemptID, taken, t)
 	}
 	return out
 }

@@ -49,13 +49,12 @@ func (q *Queue) SendMessage(ctx context.Context, in SendMessageInput) (SendMessa
 		return SendMessageOutput{}, errorf(ErrInvalidParameterValue,
 			"One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", q.settings.maxMessageSize)
 	}
-	if err := q.checkSendLocked(in); err != nil {
+	if err := q.checkSendLocked(m, in); err != nil {
 		return SendMessageOutput{}, err
 	}
 	now := q.nowLocked()
 	q.catchUpLocked(now)
-	q.enqueueLocked(m, in.DelaySeconds, now)
-	return sendOutput(m), nil
+	return q.enqueueLocked(m, in.DelaySeconds, now), nil
 }
 
 // prepareMessage validates what can be checked without the queue and builds
@@ -80,6 +79,10 @@ func prepareMessage(in SendMessageInput) (*message, int, error) {
 	}
 	if err := validateGroupID(in.MessageGroupId); err != nil {
 		return nil, 0, err
+	}
+	if id := in.MessageDeduplicationId; id != "" && validateTokenChars(id) != "" {
+		return nil, 0, errParam("MessageDeduplicationId", id,
+			"MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
 	m := &message{body: in.MessageBody, md5OfBody: md5Hex([]byte(in.MessageBody))}
 	if len(attrs) > 0 || trace != "" || in.MessageGroupId != "" {
@@ -136,7 +139,10 @@ func validateTokenChars(id string) string {
 
 // checkSendLocked applies the rules that depend on the queue type.
 // q.mu must be held.
-func (q *Queue) checkSendLocked(in SendMessageInput) error {
+func (q *Queue) checkSendLocked(m *message, in SendMessageInput) error {
+	if q.fifo != nil {
+		return q.checkFifoSendLocked(m, in)
+	}
 	if in.MessageDeduplicationId != "" {
 		return errParam("MessageDeduplicationId", in.MessageDeduplicationId,
 			"The request include parameter that is not valid for this queue type.")
@@ -145,23 +151,33 @@ func (q *Queue) checkSendLocked(in SendMessageInput) error {
 }
 
 // enqueueLocked gives m its identity and puts it in the queue, delayed by
-// delay or the queue's default. q.mu must be held.
-func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) {
+// delay or the queue's default; on a FIFO queue a duplicate is answered and
+// dropped. q.mu must be held.
+func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) SendMessageOutput {
+	t := now.UnixNano()
+	d := q.settings.delay
+	if q.fifo != nil {
+		if out, dup := q.duplicateLocked(m, t); dup {
+			return out
+		}
+	} else if delay != nil {
+		d = *delay
+	}
 	m.seq = q.nextSeq
 	q.nextSeq++
 	m.id = newMessageID(q.rng.Uint64(), q.rng.Uint64())
-	t := now.UnixNano()
 	m.sentAt, m.enqueuedAt = t, t
-	d := q.settings.delay
-	if delay != nil {
-		d = *delay
+	if q.fifo != nil {
+		m.meta.sequenceNumber = q.fifo.nextSequenceNumber(q.rng)
+		q.fifo.dedup.put(q.dedupKey(m), dedupRecord{id: m.id, sequenceNumber: m.meta.sequenceNumber}, t+int64(DeduplicationInterval))
 	}
 	if d > 0 {
 		q.insertLocked(m, stateDelayed, t+int64(d))
-		return
+	} else {
+		q.insertLocked(m, stateVisible, 0)
+		q.wakeLocked()
 	}
-	q.insertLocked(m, stateVisible, 0)
-	q.wakeLocked()
+	return sendOutput(m)
 }
 
 func sendOutput(m *message) SendMessageOutput {

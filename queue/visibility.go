@@ -61,9 +61,17 @@ func (q *Queue) changeVisibilityLocked(now time.Time, r receipt, handle string, 
 		return errParam("ReceiptHandle", handle,
 			"Message does not exist or is not available for visibility timeout change.")
 	}
+	if q.fifo != nil {
+		if !q.currentReceive(m, r) {
+			return errParam("ReceiptHandle", handle, "The receipt handle has expired.")
+		}
+	}
 	t := now.UnixNano()
 	if t+int64(vis)-m.receivedAt > int64(MaxVisibilityTimeout) {
 		return errVisibilityBeyondLimit(vis)
+	}
+	if q.fifo != nil {
+		m.meta.changes++ // ends a receive attempt that returned m
 	}
 	if vis == 0 {
 		if m.state == stateInFlight {

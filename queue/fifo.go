@@ -1,0 +1,265 @@
+package queue
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/google/btree"
+)
+
+// FIFO windows.
+const (
+	// DeduplicationInterval is how long a FIFO queue remembers a
+	// MessageDeduplicationId, also after the message was deleted.
+	DeduplicationInterval = 5 * time.Minute
+	// ReceiveAttemptInterval is how long a ReceiveRequestAttemptId can be
+	// retried.
+	ReceiveAttemptInterval = 5 * time.Minute
+)
+
+// fifoState is what a FIFO queue keeps beyond a standard one.
+type fifoState struct {
+	dedup    *window[dedupRecord]
+	attempts *window[[]attemptRecord]
+	// lastSequenceNumber grows by a random step per message: SequenceNumbers
+	// are increasing and, as on AWS, not consecutive.
+	lastSequenceNumber uint64
+}
+
+// dedupRecord is what a duplicate send answers with: the original message.
+type dedupRecord struct {
+	id             [16]byte
+	sequenceNumber string
+}
+
+// attemptRecord is one message a receive attempt returned, as its handle
+// named it.
+type attemptRecord struct {
+	seq          uint64
+	enqueuedAt   int64
+	receiveCount uint32
+	changes      uint32
+}
+
+func newFifoState(r *rand.Rand) *fifoState {
+	return &fifoState{
+		dedup:              newWindow[dedupRecord](),
+		attempts:           newWindow[[]attemptRecord](),
+		lastSequenceNumber: r.Uint64N(1 << 40),
+	}
+}
+
+// sequenceNumberBase makes every SequenceNumber 20 digits long, like AWS's.
+const sequenceNumberBase = 10_000_000_000_000_000_000
+
+func (f *fifoState) nextSequenceNumber(r *rand.Rand) string {
+	f.lastSequenceNumber += 1 + r.Uint64N(1<<16)
+	return strconv.FormatUint(sequenceNumberBase+f.lastSequenceNumber, 10)
+}
+
+func (f *fifoState) expire(now int64) {
+	f.dedup.expire(now)
+	f.attempts.expire(now)
+}
+
+func (f *fifoState) clear() {
+	f.dedup.clear()
+	f.attempts.clear()
+}
+
+// checkFifoSendLocked applies the send rules of a FIFO queue and settles the
+// message's deduplication id. q.mu must be held.
+func (q *Queue) checkFifoSendLocked(m *message, in SendMessageInput) error {
+	if in.MessageGroupId == "" {
+		return errorf(ErrMissingParameter, "The request must contain the parameter MessageGroupId.")
+	}
+	if d := in.DelaySeconds; d != nil && *d != 0 {
+		return errParam("DelaySeconds", int64(*d/time.Second), "The request include parameter that is not valid for this queue type.")
+	}
+	id := in.MessageDeduplicationId
+	if id == "" {
+		if !q.settings.contentBasedDedup {
+			return errorf(ErrInvalidParameterValue,
+				"The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+		}
+		sum := sha256.Sum256([]byte(in.MessageBody))
+		id = hex.EncodeToString(sum[:])
+	}
+	m.meta.dedupID = id
+	return nil
+}
+
+// dedupKey is the key of m in the deduplication window: the id alone, or
+// group and id when the scope is the message group.
+func (q *Queue) dedupKey(m *message) string {
+	if q.settings.dedupScope == "messageGroup" {
+		return m.meta.groupID + "\x00" + m.meta.dedupID
+	}
+	return m.meta.dedupID
+}
+
+// duplicateLocked reports whether m repeats a deduplication id sent in the
+// last 5 minutes, and if so the answer AWS gives: the original MessageId
+// and SequenceNumber. q.mu must be held.
+func (q *Queue) duplicateLocked(m *message, now int64) (SendMessageOutput, bool) {
+	rec, ok := q.fifo.dedup.get(q.dedupKey(m), now)
+	if !ok {
+		return SendMessageOutput{}, false
+	}
+	out := sendOutput(m)
+	out.MessageId = messageID(rec.id)
+	out.SequenceNumber = rec.sequenceNumber
+	return out, true
+}
+
+// redelayLocked applies a new queue delay to the delayed messages of a FIFO
+// queue, where DelaySeconds is retroactive. q.mu must be held.
+func (q *Queue) redelayLocked(now int64) {
+	var delayed []*message
+	q.pending.Ascend(func(m *message) bool {
+		if m.state == stateDelayed {
+			delayed = append(delayed, m)
+		}
+		return true
+	})
+	for _, m := range delayed {
+		at := m.sentAt + int64(q.settings.delay)
+		if at <= now {
+			q.moveLocked(m, stateVisible, 0)
+		} else {
+			q.moveLocked(m, stateDelayed, at)
+		}
+	}
+	q.wakeLocked()
+}
+
+// replayLocked answers a retried ReceiveRequestAttemptId: the same messages
+// with the same receipt handles, their visibility reset, provided none of
+// them was deleted, received again or had its visibility changed.
+// q.mu must be held.
+func (q *Queue) replayLocked(id string, now int64, vis time.Duration, req receiveRequest) ([]Message, bool) {
+	recs, ok := q.fifo.attempts.get(id, now)
+	if !ok {
+		return nil, false
+	}
+	msgs := make([]*message, len(recs))
+	for i, r := range recs {
+		m := q.lookupLocked(receipt{seq: r.seq, enqueuedAt: r.enqueuedAt})
+		if m == nil || m.receiveCount != r.receiveCount || m.meta.changes != r.changes ||
+			(m.state != stateInFlight && m.state != stateVisible) {
+			return nil, false
+		}
+		msgs[i] = m
+	}
+	out := make([]Message, len(msgs))
+	for i, m := range msgs {
+		q.moveLocked(m, stateInFlight, now+int64(vis))
+		m.receivedAt = now
+		out[i] = q.render(m, req)
+	}
+	return out, true
+}
+
+// recordAttemptLocked remembers what a receive attempt returned.
+// q.mu must be held.
+func (q *Queue) recordAttemptLocked(id string, taken []*message, now int64) {
+	recs := make([]attemptRecord, len(taken))
+	for i, m := range taken {
+		recs[i] = attemptRecord{seq: m.seq, enqueuedAt: m.enqueuedAt, receiveCount: m.receiveCount, changes: m.meta.changes}
+	}
+	q.fifo.attempts.put(id, recs, now+int64(ReceiveAttemptInterval))
+}
+
+// fifoReady serves a FIFO queue: messages of a group strictly in order, and
+// no message of a group while an earlier one of it is in flight (or
+// delayed). A receive takes as many messages of one group as it can, then
+// moves to the group whose first message is oldest.
+type fifoReady struct {
+	groups map[string]*fifoGroup
+	// available holds the groups whose first message is visible, by the
+	// sequence of that message.
+	available *btree.BTreeG[*fifoGroup]
+}
+
+// fifoGroup is one MessageGroupId of a FIFO queue.
+type fifoGroup struct {
+	name    string
+	msgs    *btree.BTreeG[*message] // every message of the group in the queue, by seq
+	headSeq uint64                  // the key in available, while listed
+	listed  bool
+}
+
+func newFifoReady() *fifoReady {
+	return &fifoReady{
+		groups: map[string]*fifoGroup{},
+		available: btree.NewG(btreeDegree, func(a, b *fifoGroup) bool {
+			return a.headSeq < b.headSeq || a.headSeq == b.headSeq && a.name < b.name
+		}),
+	}
+}
+
+func (r *fifoReady) group(m *message) *fifoGroup {
+	g := r.groups[m.meta.groupID]
+	if g == nil {
+		g = &fifoGroup{name: m.meta.groupID, msgs: btree.NewG(btreeDegree, bySeq)}
+		r.groups[g.name] = g
+	}
+	return g
+}
+
+func (r *fifoReady) placed(m *message) {
+	g := r.group(m)
+	g.msgs.ReplaceOrInsert(m)
+	r.refresh(g)
+}
+
+// unplaced needs no work: placed or gone follows at once and refreshes.
+func (r *fifoReady) unplaced(m *message) {}
+
+func (r *fifoReady) gone(m *message) {
+	g := r.group(m)
+	g.msgs.Delete(m)
+	r.refresh(g)
+	if g.msgs.Len() == 0 {
+		delete(r.groups, g.name)
+	}
+}
+
+// refresh lists g in available exactly when its first message is visible.
+func (r *fifoReady) refresh(g *fifoGroup) {
+	head, ok := g.msgs.Min()
+	want := ok && head.state == stateVisible
+	if g.listed && (!want || g.headSeq != head.seq) {
+		r.available.Delete(g)
+		g.listed = false
+	}
+	if want && !g.listed {
+		g.headSeq = head.seq
+		r.available.ReplaceOrInsert(g)
+		g.listed = true
+	}
+}
+
+// next continues prev's group while its next message is visible, then takes
+// the group with the oldest first message.
+func (r *fifoReady) next(prev *message) *message {
+	if prev != nil {
+		var after *message
+		r.group(prev).msgs.AscendGreaterOrEqual(&message{seq: prev.seq + 1}, func(m *message) bool {
+			after = m
+			return false
+		})
+		if after != nil && after.state == stateVisible {
+			return after
+		}
+	}
+	g, ok := r.available.Min()
+	if !ok {
+		return nil
+	}
+	head, _ := g.msgs.Min()
+	return head
+}
