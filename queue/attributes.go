@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -84,6 +85,11 @@ type Attributes struct {
 	KmsDataKeyReusePeriodSeconds *time.Duration
 	// SqsManagedSseEnabled turns on SSE-SQS (default true; stored).
 	SqsManagedSseEnabled *bool
+	// RedrivePolicy names the dead-letter queue; the zero value removes it.
+	RedrivePolicy *RedrivePolicy
+	// RedriveAllowPolicy limits which queues may use this one as their
+	// dead-letter queue; the zero value removes it.
+	RedriveAllowPolicy *RedriveAllowPolicy
 }
 
 // settings are a queue's current attribute values. q.mu guards them.
@@ -101,6 +107,8 @@ type settings struct {
 	kmsKeyID          string
 	kmsReuse          time.Duration
 	sqsManagedSSE     bool
+	redrive           *RedrivePolicy      // nil: no dead-letter queue
+	redriveAllow      *RedriveAllowPolicy // nil: any source may use this queue
 }
 
 func defaultSettings(fifo bool) settings {
@@ -158,6 +166,9 @@ func (s settings) apply(a Attributes, creating bool) (settings, error) {
 	if err := s.applySSE(a); err != nil {
 		return s, err
 	}
+	if err := s.applyRedrive(a); err != nil {
+		return s, err
+	}
 	return s.applyFifo(a)
 }
 
@@ -211,6 +222,32 @@ func (s *settings) applySSE(a Attributes) error {
 	return nil
 }
 
+// applyRedrive checks and applies the redrive policies on their own; the
+// Service checks the dead-letter queue itself before.
+func (s *settings) applyRedrive(a Attributes) error {
+	if p := a.RedrivePolicy; p != nil {
+		if err := validateRedrivePolicy(*p); err != nil {
+			return err
+		}
+		s.redrive = nil
+		if *p != (RedrivePolicy{}) {
+			c := *p
+			s.redrive = &c
+		}
+	}
+	if p := a.RedriveAllowPolicy; p != nil {
+		if err := validateRedriveAllowPolicy(*p); err != nil {
+			return err
+		}
+		s.redriveAllow = nil
+		if p.RedrivePermission != "" {
+			c := RedriveAllowPolicy{RedrivePermission: p.RedrivePermission, SourceQueueArns: slices.Clone(p.SourceQueueArns)}
+			s.redriveAllow = &c
+		}
+	}
+	return nil
+}
+
 func (s settings) applyFifo(a Attributes) (settings, error) {
 	if v := a.ContentBasedDeduplication; v != nil {
 		s.contentBasedDedup = *v
@@ -244,7 +281,7 @@ var settableNames = []AttributeName{
 	AttributeReceiveMessageWaitTimeSeconds, AttributeVisibilityTimeout, AttributePolicy,
 	AttributeFifoQueue, AttributeContentBasedDeduplication, AttributeDeduplicationScope,
 	AttributeFifoThroughputLimit, AttributeKmsMasterKeyId, AttributeKmsDataKeyReusePeriodSeconds,
-	AttributeSqsManagedSseEnabled,
+	AttributeSqsManagedSseEnabled, AttributeRedrivePolicy, AttributeRedriveAllowPolicy,
 }
 
 // specified returns the attributes a sets, rendered as AWS strings.
@@ -268,6 +305,18 @@ func (a Attributes) specified() map[AttributeName]string {
 	put(AttributeKmsMasterKeyId, a.KmsMasterKeyId != nil, deref(a.KmsMasterKeyId))
 	put(AttributeKmsDataKeyReusePeriodSeconds, a.KmsDataKeyReusePeriodSeconds != nil, seconds(deref(a.KmsDataKeyReusePeriodSeconds)))
 	put(AttributeSqsManagedSseEnabled, a.SqsManagedSseEnabled != nil, strconv.FormatBool(deref(a.SqsManagedSseEnabled)))
+	if p := a.RedrivePolicy; p != nil {
+		m[AttributeRedrivePolicy] = ""
+		if *p != (RedrivePolicy{}) {
+			m[AttributeRedrivePolicy] = p.redriveJSON()
+		}
+	}
+	if p := a.RedriveAllowPolicy; p != nil {
+		m[AttributeRedriveAllowPolicy] = ""
+		if p.RedrivePermission != "" {
+			m[AttributeRedriveAllowPolicy] = p.allowJSON()
+		}
+	}
 	return m
 }
 
@@ -302,6 +351,16 @@ func (s settings) value(name AttributeName) (v string, ok bool) {
 		return seconds(s.kmsReuse), s.kmsKeyID != ""
 	case AttributeSqsManagedSseEnabled:
 		return strconv.FormatBool(s.sqsManagedSSE), true
+	case AttributeRedrivePolicy:
+		if s.redrive == nil {
+			return "", false
+		}
+		return s.redrive.redriveJSON(), true
+	case AttributeRedriveAllowPolicy:
+		if s.redriveAllow == nil {
+			return "", false
+		}
+		return s.redriveAllow.allowJSON(), true
 	}
 	return "", false
 }
@@ -352,7 +411,7 @@ var readOnlyNames = []AttributeName{
 }
 
 func isKnownAttribute(name AttributeName) bool {
-	for _, list := range [][]AttributeName{settableNames, readOnlyNames, {AttributeAll, AttributeRedrivePolicy, AttributeRedriveAllowPolicy}} {
+	for _, list := range [][]AttributeName{settableNames, readOnlyNames, {AttributeAll}} {
 		for _, n := range list {
 			if n == name {
 				return true
@@ -370,7 +429,7 @@ func (q *Queue) GetQueueAttributes(ctx context.Context, in GetQueueAttributesInp
 			return GetQueueAttributesOutput{}, errorf(ErrInvalidAttributeName, "Unknown Attribute %s.", name)
 		}
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return GetQueueAttributesOutput{}, err
@@ -426,7 +485,10 @@ type SetQueueAttributesOutput struct{}
 // a minute to propagate; sluice has nothing to propagate). Lowering the
 // retention period expires old messages at the next operation.
 func (q *Queue) SetQueueAttributes(ctx context.Context, in SetQueueAttributesInput) (SetQueueAttributesOutput, error) {
-	q.mu.Lock()
+	if err := q.svc.checkRedriveTarget(in.Attributes.RedrivePolicy, q.arn, q.fifo != nil); err != nil {
+		return SetQueueAttributesOutput{}, err
+	}
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return SetQueueAttributesOutput{}, err

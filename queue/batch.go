@@ -125,7 +125,7 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 		return SendMessageBatchOutput{}, errorf(ErrBatchRequestTooLong,
 			"Batch requests cannot be longer than %d bytes. You have sent %d bytes.", MaxMessageSize, total)
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return SendMessageBatchOutput{}, err
@@ -195,7 +195,7 @@ func (q *Queue) DeleteMessageBatch(ctx context.Context, in DeleteMessageBatchInp
 	if err := validateBatch("DeleteMessageBatchRequestEntry", ids); err != nil {
 		return DeleteMessageBatchOutput{}, err
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return DeleteMessageBatchOutput{}, err
@@ -252,7 +252,7 @@ func (q *Queue) ChangeMessageVisibilityBatch(ctx context.Context, in ChangeMessa
 	if err := validateBatch("ChangeMessageVisibilityBatchRequestEntry", ids); err != nil {
 		return ChangeMessageVisibilityBatchOutput{}, err
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return ChangeMessageVisibilityBatchOutput{}, err

@@ -22,7 +22,7 @@ func (q *Queue) DeleteMessage(ctx context.Context, in DeleteMessageInput) (Delet
 	if !ok {
 		return DeleteMessageOutput{}, errInvalidHandle(in.ReceiptHandle)
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return DeleteMessageOutput{}, err
@@ -66,7 +66,7 @@ type PurgeQueueOutput struct{}
 // PurgeQueue deletes every message: visible, in flight and delayed, at once.
 // A queue can be purged once every 60 seconds.
 func (q *Queue) PurgeQueue(ctx context.Context, in PurgeQueueInput) (PurgeQueueOutput, error) {
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return PurgeQueueOutput{}, err

@@ -91,15 +91,16 @@ type message struct {
 
 // messageMeta holds the fields most messages lack.
 type messageMeta struct {
-	attrs          []attribute // sorted by name
-	md5OfAttrs     string
-	traceHeader    string
-	md5OfSysAttrs  string
-	groupID        string
-	dedupID        string
-	sequenceNumber string
-	tenant         *tenant // the fair-queue tenant of a grouped standard message
-	changes        uint32  // visibility changes, which end a FIFO receive attempt
+	attrs               []attribute // sorted by name
+	md5OfAttrs          string
+	traceHeader         string
+	md5OfSysAttrs       string
+	groupID             string
+	dedupID             string
+	sequenceNumber      string
+	tenant              *tenant // the fair-queue tenant of a grouped standard message
+	changes             uint32  // visibility changes, which end a FIFO receive attempt
+	deadLetterSourceArn string
 }
 
 func (m *message) groupID() string {

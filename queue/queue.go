@@ -98,6 +98,15 @@ func (q *Queue) URL() string { return q.url }
 // ARN returns the queue's ARN.
 func (q *Queue) ARN() string { return q.arn }
 
+// lock locks q for an operation, first bringing any running move task up to
+// the clock, so that the operation sees the messages the task moved by now.
+func (q *Queue) lock() {
+	if q.svc.tasks.running.Load() > 0 {
+		q.svc.advanceTasks()
+	}
+	q.mu.Lock()
+}
+
 // checkLocked returns the error for a deleted queue or closed service.
 // q.mu must be held.
 func (q *Queue) checkLocked() error {

@@ -57,8 +57,8 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 		return ReceiveMessageOutput{}, err
 	}
 	var deadline time.Time
-	q.mu.Lock()
 	for first := true; ; first = false {
+		q.lock()
 		if !first {
 			q.waiters--
 		}
@@ -74,32 +74,36 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 				waitFor = *wait
 			}
 			deadline = now.Add(waitFor)
+			if !deadline.After(now) && q.counts[stateInFlight] >= MaxInFlight {
+				q.mu.Unlock()
+				return ReceiveMessageOutput{}, ErrOverLimit.WithMessage("Too many messages have been received without being deleted.\n" +
+					"Please delete your received messages or let them timeout before receiving more.")
+			}
 		}
-		short := first && !deadline.After(now)
-		if short && q.counts[stateInFlight] >= MaxInFlight {
-			q.mu.Unlock()
-			return ReceiveMessageOutput{}, ErrOverLimit.WithMessage("Too many messages have been received without being deleted.\n" +
-				"Please delete your received messages or let them timeout before receiving more.")
+		msgs, dead := q.receiveLocked(now, req)
+		done := len(msgs) > 0 || !now.Before(deadline)
+		var notify chan struct{}
+		wakeAt := deadline
+		if !done {
+			if next, ok := q.nextDeadlineLocked(); ok && next.Before(wakeAt) {
+				wakeAt = next
+			}
+			q.waiters++
+			notify = q.notify
 		}
-		msgs := q.receiveLocked(now, req)
-		if len(msgs) > 0 || !now.Before(deadline) {
-			q.mu.Unlock()
+		q.mu.Unlock()
+		if len(dead.msgs) > 0 {
+			q.sendToDeadLetterQueue(dead)
+		}
+		if done {
 			return ReceiveMessageOutput{Messages: msgs}, nil
 		}
-		wakeAt := deadline
-		if next, ok := q.nextDeadlineLocked(); ok && next.Before(wakeAt) {
-			wakeAt = next
-		}
-		q.waiters++
-		notify := q.notify
-		q.mu.Unlock()
 		if err := q.sleep(ctx, notify, wakeAt.Sub(now)); err != nil {
 			q.mu.Lock()
 			q.waiters--
 			q.mu.Unlock()
 			return ReceiveMessageOutput{}, err
 		}
-		q.mu.Lock()
 	}
 }
 
@@ -146,8 +150,10 @@ func validateReceive(in ReceiveMessageInput) (receiveRequest, *time.Duration, er
 }
 
 // receiveLocked takes up to req.max visible messages, in the order the ready
-// set gives them, and puts them in flight. q.mu must be held.
-func (q *Queue) receiveLocked(now time.Time, req receiveRequest) []Message {
+// set gives them, and puts them in flight. A message that has been received
+// MaxReceiveCount times is taken out for the dead-letter queue instead, to
+// be moved there once q.mu is released. q.mu must be held.
+func (q *Queue) receiveLocked(now time.Time, req receiveRequest) ([]Message, deadLetter) {
 	vis := q.settings.visibilityTimeout
 	if req.hasVis {
 		vis = req.visibility
@@ -156,8 +162,12 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest) []Message {
 	fifoAttempt := q.fifo != nil && req.attemptID != ""
 	if fifoAttempt {
 		if out, ok := q.replayLocked(req.attemptID, t, vis, req); ok {
-			return out
+			return out, deadLetter{}
 		}
+	}
+	var dead deadLetter
+	if p := q.settings.redrive; p != nil {
+		dead.target = p.DeadLetterTargetArn
 	}
 	var out []Message
 	var taken []*message
@@ -166,6 +176,11 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest) []Message {
 		m := q.ready.next(prev)
 		if m == nil {
 			break
+		}
+		if p := q.settings.redrive; p != nil && m.receiveCount >= uint32(p.MaxReceiveCount) {
+			q.removeLocked(m)
+			dead.msgs = append(dead.msgs, m)
+			continue
 		}
 		prev = m
 		q.moveLocked(m, stateInFlight, t+int64(vis))
@@ -185,7 +200,7 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest) []Message {
 	if len(taken) > 0 {
 		q.recordAttemptLocked(req.attemptID, taken, t)
 	}
-	return out
+	return out, dead
 }
 
 // render builds the Message a receive returns. q.mu must be held.
@@ -273,6 +288,7 @@ func (q *Queue) systemAttributes(m *message, names []MessageSystemAttributeName)
 		put(SystemAttributeMessageGroupId, meta.groupID)
 		put(SystemAttributeMessageDeduplicationId, meta.dedupID)
 		put(SystemAttributeSequenceNumber, meta.sequenceNumber)
+		put(SystemAttributeDeadLetterQueueSourceArn, meta.deadLetterSourceArn)
 	}
 	return out
 }

@@ -40,7 +40,7 @@ func (q *Queue) SendMessage(ctx context.Context, in SendMessageInput) (SendMessa
 	if err != nil {
 		return SendMessageOutput{}, err
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return SendMessageOutput{}, err

@@ -23,6 +23,7 @@ type Service struct {
 	mu      sync.Mutex
 	queues  *btree.BTreeG[*Queue] // by name
 	deleted map[string]time.Time  // name -> when DeleteQueue ran, for 60 s
+	tasks   moveTasks
 	closed  chan struct{}
 }
 
@@ -47,6 +48,10 @@ func (s *Service) Close() error {
 	defer s.mu.Unlock()
 	if !s.isClosed() {
 		close(s.closed)
+	}
+	if s.tasks.timer != nil {
+		s.tasks.timer.Stop()
+		s.tasks.timer = nil
 	}
 	return nil
 }
@@ -99,6 +104,9 @@ func (s *Service) CreateQueue(ctx context.Context, in CreateQueueInput) (*Queue,
 		return nil, err
 	}
 	if err := validateTags(in.QueueName, in.Tags); err != nil {
+		return nil, err
+	}
+	if err := s.checkRedriveTarget(in.Attributes.RedrivePolicy, s.queueARN(in.QueueName), fifo); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -225,23 +233,29 @@ type ListQueuesOutput struct {
 
 // ListQueues lists queue URLs by name prefix, with paging.
 func (s *Service) ListQueues(ctx context.Context, in ListQueuesInput) (ListQueuesOutput, error) {
-	if in.MaxResults < 0 || in.MaxResults > 1000 {
+	return s.listQueues(in.QueueNamePrefix, in.MaxResults, in.NextToken, func(*Queue) bool { return true })
+}
+
+// listQueues pages through the queues whose names start with prefix and
+// that keep accepts, in name order. keep runs with s.mu held.
+func (s *Service) listQueues(prefix string, maxResults int, nextToken string, keep func(*Queue) bool) (ListQueuesOutput, error) {
+	if maxResults < 0 || maxResults > 1000 {
 		return ListQueuesOutput{}, errorf(ErrInvalidParameterValue,
 			"Value for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.")
 	}
-	if in.NextToken != "" && in.MaxResults == 0 {
+	if nextToken != "" && maxResults == 0 {
 		return ListQueuesOutput{}, errorf(ErrInvalidParameterValue,
 			"MaxResults is a mandatory parameter when you provide a value for NextToken.")
 	}
 	after := ""
-	if in.NextToken != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(in.NextToken)
+	if nextToken != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(nextToken)
 		if err != nil || !strings.HasPrefix(string(raw), "q:") {
 			return ListQueuesOutput{}, errorf(ErrInvalidParameterValue, "Invalid NextToken value.")
 		}
 		after = string(raw[2:])
 	}
-	limit := in.MaxResults
+	limit := maxResults
 	if limit == 0 {
 		limit = 1000
 	}
@@ -251,19 +265,25 @@ func (s *Service) ListQueues(ctx context.Context, in ListQueuesInput) (ListQueue
 		return ListQueuesOutput{}, errClosed()
 	}
 	var out ListQueuesOutput
-	start := max(after, in.QueueNamePrefix)
-	s.queues.AscendGreaterOrEqual(&Queue{name: start}, func(q *Queue) bool {
-		if q.name == after || !strings.HasPrefix(q.name, in.QueueNamePrefix) {
-			return q.name == after
+	var last string
+	s.queues.AscendGreaterOrEqual(&Queue{name: max(after, prefix)}, func(q *Queue) bool {
+		if q.name == after {
+			return true
+		}
+		if !strings.HasPrefix(q.name, prefix) {
+			return false
+		}
+		if !keep(q) {
+			return true
 		}
 		if len(out.QueueUrls) == limit {
-			if in.MaxResults > 0 {
-				last := out.QueueUrls[len(out.QueueUrls)-1]
-				out.NextToken = base64.RawURLEncoding.EncodeToString([]byte("q:" + last[strings.LastIndexByte(last, '/')+1:]))
+			if maxResults > 0 {
+				out.NextToken = base64.RawURLEncoding.EncodeToString([]byte("q:" + last))
 			}
 			return false
 		}
 		out.QueueUrls = append(out.QueueUrls, q.url)
+		last = q.name
 		return true
 	})
 	return out, nil

@@ -49,7 +49,7 @@ func (q *Queue) TagQueue(ctx context.Context, in TagQueueInput) (TagQueueOutput,
 	if err := validateTags(q.name, in.Tags); err != nil {
 		return TagQueueOutput{}, err
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return TagQueueOutput{}, err
@@ -76,7 +76,7 @@ func (q *Queue) UntagQueue(ctx context.Context, in UntagQueueInput) (UntagQueueO
 	if len(in.TagKeys) == 0 {
 		return UntagQueueOutput{}, errorf(ErrMissingParameter, "The request must contain the parameter TagKeys.")
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return UntagQueueOutput{}, err
@@ -97,7 +97,7 @@ type ListQueueTagsOutput struct {
 
 // ListQueueTags returns the queue's tags.
 func (q *Queue) ListQueueTags(ctx context.Context, in ListQueueTagsInput) (ListQueueTagsOutput, error) {
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return ListQueueTagsOutput{}, err

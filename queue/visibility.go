@@ -27,7 +27,7 @@ func (q *Queue) ChangeMessageVisibility(ctx context.Context, in ChangeMessageVis
 	if err != nil {
 		return ChangeMessageVisibilityOutput{}, err
 	}
-	q.mu.Lock()
+	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
 		return ChangeMessageVisibilityOutput{}, err
