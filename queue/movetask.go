@@ -168,7 +168,7 @@ func (s *Service) advanceTasks() {
 // cancellations, and arms the timer for the next message due. s.mu must be
 // held.
 func (s *Service) advanceTasksLocked(now time.Time) {
-	if s.tasks.running.Load() == 0 && s.tasks.timer == nil {
+	if len(s.tasks.all) == 0 {
 		return
 	}
 	next := time.Time{}
