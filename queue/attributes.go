@@ -266,7 +266,7 @@ func (s settings) applyFifo(a Attributes) (settings, error) {
 	}
 	if s.fifo && s.throughputLimit == "perMessageGroupId" && s.dedupScope != "messageGroup" {
 		return s, errorf(ErrInvalidAttributeValue,
-			"Invalid value for the parameter FifoThroughputLimit. Reason: The perMessageGroupId value is allowed only when the value for DeduplicationScope is messageGroup.")
+			"Invalid value for the parameter FifoThroughputLimit. Reason: To set FifoThroughputLimit to perMessageGroupId, the DeduplicationScope must be messageGroup.")
 	}
 	return s, nil
 }

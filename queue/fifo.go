@@ -3,7 +3,6 @@ package queue
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -24,8 +23,8 @@ const (
 type fifoState struct {
 	dedup    *window[dedupRecord]
 	attempts *window[[]attemptRecord]
-	// lastSequenceNumber grows by a random step per message: SequenceNumbers
-	// are increasing and, as on AWS, not consecutive.
+	// lastSequenceNumber is the last SequenceNumber less 2^64 (see
+	// nextSequenceNumber).
 	lastSequenceNumber uint64
 }
 
@@ -44,20 +43,26 @@ type attemptRecord struct {
 	changes      uint32
 }
 
-func newFifoState(r *rand.Rand) *fifoState {
+func newFifoState() *fifoState {
 	return &fifoState{
-		dedup:              newWindow[dedupRecord](),
-		attempts:           newWindow[[]attemptRecord](),
-		lastSequenceNumber: r.Uint64N(1 << 40),
+		dedup:    newWindow[dedupRecord](),
+		attempts: newWindow[[]attemptRecord](),
 	}
 }
 
-// sequenceNumberBase makes every SequenceNumber 20 digits long, like AWS's.
-const sequenceNumberBase = 10_000_000_000_000_000_000
-
-func (f *fifoState) nextSequenceNumber(r *rand.Rand) string {
-	f.lastSequenceNumber += 1 + r.Uint64N(1<<16)
-	return strconv.FormatUint(sequenceNumberBase+f.lastSequenceNumber, 10)
+// nextSequenceNumber returns a SequenceNumber shaped like AWS's: every one
+// seen on AWS is 2^64 + SentTimestamp_ms × 256000 + a small counter, a
+// 20-digit number. Strictly increasing within the queue.
+func (f *fifoState) nextSequenceNumber(now int64) string {
+	x := max(f.lastSequenceNumber+1, uint64(now/int64(time.Millisecond))*256000)
+	f.lastSequenceNumber = x
+	// 2^64 + x in decimal: 2^64 = 18×10^18 + 446744073709551616.
+	const e18 = 1_000_000_000_000_000_000
+	lo := 446_744_073_709_551_616 + x%e18
+	hi := 18 + x/e18 + lo/e18
+	lo %= e18
+	s := strconv.FormatUint(lo, 10)
+	return strconv.FormatUint(hi, 10) + "000000000000000000"[len(s):] + s
 }
 
 func (f *fifoState) expire(now int64) {

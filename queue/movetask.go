@@ -181,7 +181,7 @@ func (s *Service) advanceTasksLocked(now time.Time) {
 		case MoveTaskRunning:
 			s.advanceTaskLocked(t, now)
 			if t.status == MoveTaskRunning && t.rate > 0 {
-				due := t.startedAt.Add(time.Duration((t.moved + 1) * int64(time.Second) / int64(t.rate)))
+				due := t.startedAt.Add(time.Duration(t.moved * int64(time.Second) / int64(t.rate)))
 				if !due.After(now) {
 					due = now.Add(time.Second)
 				}
@@ -204,7 +204,9 @@ func (s *Service) advanceTasksLocked(now time.Time) {
 func (s *Service) advanceTaskLocked(t *moveTask, now time.Time) {
 	due := t.toMove
 	if t.rate > 0 {
-		due = min(due, int64(now.Sub(t.startedAt))*int64(t.rate)/int64(time.Second))
+		// The first message moves at the start, then rate per second (AWS:
+		// 4 messages at 1/s take 3 s).
+		due = min(due, 1+int64(now.Sub(t.startedAt))*int64(t.rate)/int64(time.Second))
 	}
 	src, ok := s.queueByARNLocked(t.sourceArn)
 	if !ok {
@@ -282,8 +284,9 @@ func (s *Service) deliverMovedLocked(t *moveTask, src *Queue, msgs []*message) e
 	return nil
 }
 
-// acceptMoved adds a message a move task redrove: a new message in q with
-// the old MessageId, body and attributes, and a fresh receive count.
+// acceptMoved adds a message a move task redrove: as AWS documents, a new
+// message with a new MessageId and enqueue time (so a new retention period),
+// the old body and attributes, and a fresh receive count.
 func (q *Queue) acceptMoved(m *message) error {
 	q.mu.Lock() // s.mu may be held: no q.lock()
 	defer q.mu.Unlock()
@@ -292,7 +295,10 @@ func (q *Queue) acceptMoved(m *message) error {
 	}
 	now := q.nowLocked()
 	q.catchUpLocked(now)
-	q.adoptLocked(m, now.UnixNano())
+	t := now.UnixNano()
+	q.adoptLocked(m, t)
+	m.id = newMessageID(q.rng.Uint64(), q.rng.Uint64())
+	m.sentAt, m.enqueuedAt = t, t
 	m.meta.deadLetterSourceArn = ""
 	m.receiveCount, m.firstReceiveAt, m.receivedAt = 0, 0, 0
 	q.insertLocked(m, stateVisible, 0)
@@ -394,6 +400,10 @@ func (s *Service) CancelMessageMoveTask(ctx context.Context, in CancelMessageMov
 	}
 	now := s.cfg.clock.Now()
 	s.advanceTasksLocked(now)
+	if _, ok := s.queueByARNLocked(h.SourceArn); !ok {
+		return CancelMessageMoveTaskOutput{}, ErrResourceNotFoundException.WithMessage(
+			"The resource that you specified for the SourceArn parameter doesn't exist.")
+	}
 	for _, t := range s.tasks.all {
 		if t.handle == in.TaskHandle && t.status == MoveTaskRunning {
 			s.finishTaskLocked(t, MoveTaskCancelling, "")

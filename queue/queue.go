@@ -76,7 +76,7 @@ func newQueue(svc *Service, name string, st settings, now time.Time, seed1, seed
 	}
 	q.handles = newHandleKey(q.rng)
 	if st.fifo {
-		q.fifo = newFifoState(q.rng)
+		q.fifo = newFifoState()
 	}
 	q.ready = q.newReadySet()
 	return q

@@ -65,7 +65,15 @@ func validateRedrivePolicy(p RedrivePolicy) error {
 	if p == (RedrivePolicy{}) {
 		return nil
 	}
+	// AWS checks maxReceiveCount first; the native API has no "missing"
+	// but zero.
+	if p.MaxReceiveCount == 0 {
+		return errRedrive(p, "Redrive policy does not contain mandatory attribute: maxReceiveCount.")
+	}
 	if p.DeadLetterTargetArn == "" {
+		return errRedrive(p, "Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
+	}
+	if !strings.HasPrefix(p.DeadLetterTargetArn, "arn:aws:sqs:") || strings.Count(p.DeadLetterTargetArn, ":") != 5 {
 		return errRedrive(p, "Invalid value for deadLetterTargetArn.")
 	}
 	if p.MaxReceiveCount < 1 || p.MaxReceiveCount > MaxMaxReceiveCount {
@@ -85,17 +93,20 @@ func validateRedriveAllowPolicy(p RedriveAllowPolicy) error {
 	switch p.RedrivePermission {
 	case RedrivePermissionAllowAll, RedrivePermissionDenyAll:
 		if len(p.SourceQueueArns) > 0 {
-			return bad("Only byQueue redrive permission allows sourceQueueArns.")
+			return bad("Amazon SQS can't create the redrive allow policy. " +
+				"To specify one or more source queue ARNs, you must set redrivePermission to byQueue.")
 		}
 	case RedrivePermissionByQueue:
 		if len(p.SourceQueueArns) == 0 {
-			return bad("Provide at least one sourceQueueArn for byQueue redrive permission.")
+			return bad("Amazon SQS can't create the redrive allow policy. " +
+				"When you specify the byQueue permission type, you must also specify one or more sourceQueueArns values.")
 		}
 		if len(p.SourceQueueArns) > MaxRedriveAllowSources {
-			return bad("You can specify up to 10 source queue ARNs.")
+			return bad("Amazon SQS can't create the redrive allow policy. The maximum number of source queue ARNs you can specify is 10.")
 		}
 	default:
-		return bad("Invalid value for redrivePermission.")
+		return errorf(ErrInvalidAttributeValue, "Invalid value for the parameter RedriveAllowPolicy. "+
+			"Reason: Amazon SQS can't create the redrive allow policy, as it’s in an unsupported format.")
 	}
 	return nil
 }
@@ -146,7 +157,7 @@ func (s *Service) checkRedriveTarget(p *RedrivePolicy, sourceArn string, sourceF
 	fifo, allow := dlq.settings.fifo, dlq.settings.redriveAllow
 	dlq.mu.Unlock()
 	if fifo != sourceFifo {
-		return errRedrive(*p, "Dead-letter queue must be same type of queue as the source.")
+		return errRedrive(*p, "Dead-letter queue must be same type of queue as the source..") // sic: AWS's two periods
 	}
 	if !allow.allows(sourceArn) {
 		return errRedrive(*p, "Queue "+sourceArn+" does not have permission to use "+p.DeadLetterTargetArn+
@@ -191,6 +202,11 @@ func (q *Queue) acceptDeadLetters(msgs []*message, sourceArn string) error {
 	for _, m := range msgs {
 		q.adoptLocked(m, now.UnixNano())
 		m.meta.deadLetterSourceArn = sourceArn
+		if q.fifo != nil {
+			// AWS replaces the deduplication id with the MessageId, so two
+			// messages that shared an id can both land in the DLQ.
+			m.meta.dedupID = messageID(m.id)
+		}
 		q.insertLocked(m, stateVisible, 0)
 	}
 	q.wakeLocked()
@@ -209,7 +225,7 @@ func (q *Queue) adoptLocked(m *message, now int64) {
 	m.meta.tenant = nil
 	if q.fifo != nil {
 		m.enqueuedAt = now
-		m.meta.sequenceNumber = q.fifo.nextSequenceNumber(q.rng)
+		m.meta.sequenceNumber = q.fifo.nextSequenceNumber(now)
 	}
 }
 

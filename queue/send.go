@@ -168,7 +168,7 @@ func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) S
 	m.id = newMessageID(q.rng.Uint64(), q.rng.Uint64())
 	m.sentAt, m.enqueuedAt = t, t
 	if q.fifo != nil {
-		m.meta.sequenceNumber = q.fifo.nextSequenceNumber(q.rng)
+		m.meta.sequenceNumber = q.fifo.nextSequenceNumber(t)
 		q.fifo.dedup.put(q.dedupKey(m), dedupRecord{id: m.id, sequenceNumber: m.meta.sequenceNumber}, t+int64(DeduplicationInterval))
 	}
 	if d > 0 {
