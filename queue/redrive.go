@@ -149,6 +149,9 @@ func (s *Service) checkRedriveTarget(p *RedrivePolicy, sourceArn string, sourceF
 	if p == nil || *p == (RedrivePolicy{}) {
 		return nil
 	}
+	if err := validateRedrivePolicy(*p); err != nil {
+		return err // the policy's own faults come first, as on AWS
+	}
 	dlq, ok := s.queueByARN(p.DeadLetterTargetArn)
 	if !ok {
 		return errRedrive(*p, "Dead letter target does not exist.")
