@@ -180,8 +180,15 @@ func (s *Service) advanceTasksLocked(now time.Time) {
 			}
 		case MoveTaskRunning:
 			s.advanceTaskLocked(t, now)
-			if t.status == MoveTaskRunning && t.rate > 0 {
-				due := t.startedAt.Add(time.Duration(t.moved * int64(time.Second) / int64(t.rate)))
+			if t.status == MoveTaskRunning {
+				// The next message is due at the rate; a task without one, or
+				// behind it, waits for messages in flight in the DLQ.
+				due := now
+				if t.rate > 0 {
+					// Rounded up: a nanosecond early finds nothing due and
+					// would sleep a whole second more.
+					due = t.startedAt.Add(time.Duration((t.moved*int64(time.Second) + int64(t.rate) - 1) / int64(t.rate)))
+				}
 				if !due.After(now) {
 					due = now.Add(time.Second)
 				}
@@ -273,6 +280,7 @@ func (s *Service) deliverMovedLocked(t *moveTask, src *Queue, msgs []*message) e
 		if ok && dq.acceptMoved(m) == nil {
 			continue
 		}
+		t.moved += int64(i) // those before this one were delivered
 		src.mu.Lock()
 		for _, back := range msgs[i:] {
 			src.insertLocked(back, stateVisible, 0)

@@ -8,7 +8,8 @@ import (
 )
 
 // MaxInFlight is how many messages a queue may have in flight. A short poll
-// at the limit fails with ErrOverLimit; a long poll waits.
+// at the limit fails with ErrOverLimit on a standard queue and returns
+// nothing on a FIFO queue; a long poll waits.
 const MaxInFlight = 120_000
 
 // ReceiveMessageInput is the input of [Queue.ReceiveMessage].
@@ -74,7 +75,9 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 				waitFor = *wait
 			}
 			deadline = now.Add(waitFor)
-			if !deadline.After(now) && q.counts[stateInFlight] >= MaxInFlight {
+			// At the limit a standard queue's short poll fails; a FIFO
+			// queue returns nothing and no error (quotas-fifo.html).
+			if q.fifo == nil && !deadline.After(now) && q.counts[stateInFlight] >= MaxInFlight {
 				q.mu.Unlock()
 				return ReceiveMessageOutput{}, ErrOverLimit.WithMessage("Too many messages have been received without being deleted.\n" +
 					"Please delete your received messages or let them timeout before receiving more.")

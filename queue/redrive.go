@@ -185,10 +185,17 @@ func (q *Queue) sendToDeadLetterQueue(dl deadLetter) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	// Wake long polls only if the policy changed meanwhile and a message
+	// may be receivable: waking for messages still bound for the missing
+	// queue would make the receive that put them back spin.
+	p, wake := q.settings.redrive, false
 	for _, m := range dl.msgs {
 		q.insertLocked(m, stateVisible, 0)
+		wake = wake || p == nil || p.DeadLetterTargetArn != dl.target || m.receiveCount < uint32(p.MaxReceiveCount)
 	}
-	q.wakeLocked()
+	if wake {
+		q.wakeLocked()
+	}
 }
 
 // acceptDeadLetters adds messages moved from a source queue. They keep
@@ -212,7 +219,11 @@ func (q *Queue) acceptDeadLetters(msgs []*message, sourceArn string) error {
 		}
 		q.insertLocked(m, stateVisible, 0)
 	}
-	q.wakeLocked()
+	// A queue that is its own dead-letter queue gets back messages that a
+	// receive would only move again: waking would make that receive spin.
+	if sourceArn != q.arn {
+		q.wakeLocked()
+	}
 	return nil
 }
 

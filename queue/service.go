@@ -310,8 +310,11 @@ func (s *Service) DeleteQueue(ctx context.Context, in DeleteQueueInput) (DeleteQ
 	if cur, ok := s.queues.Get(q); !ok || cur != q {
 		return DeleteQueueOutput{}, errQueueDoesNotExist()
 	}
-	s.queues.Delete(q)
 	now := s.cfg.clock.Now()
+	if !s.isClosed() {
+		s.advanceTasksLocked(now) // what move tasks owe by now reaches q first
+	}
+	s.queues.Delete(q)
 	s.deleted[q.name] = now
 	s.forgetOldDeletionsLocked(now)
 	q.mu.Lock()
