@@ -158,7 +158,7 @@ func (s settings) apply(a Attributes, creating bool) (settings, error) {
 		s.maxMessageSize = *v
 	}
 	if v := a.Policy; v != nil {
-		if *v != "" && !json.Valid([]byte(*v)) {
+		if *v != "" && !isJSONObject(*v) {
 			return s, errInvalidAttributeValue(AttributePolicy)
 		}
 		s.policy = *v
@@ -267,6 +267,12 @@ func (s settings) applyFifo(a Attributes) (settings, error) {
 			"Invalid value for the parameter FifoThroughputLimit. Reason: To set FifoThroughputLimit to perMessageGroupId, the DeduplicationScope must be messageGroup.")
 	}
 	return s, nil
+}
+
+// isJSONObject reports whether s is a JSON object, as a policy must be.
+func isJSONObject(s string) bool {
+	var obj map[string]json.RawMessage
+	return json.Unmarshal([]byte(s), &obj) == nil && obj != nil
 }
 
 func errInvalidAttributeValue(name AttributeName) *Error {

@@ -294,16 +294,21 @@ func validateAttributeName(name string) error {
 
 // validNumber accepts what SQS accepts for a Number attribute: a decimal
 // with an optional sign, fraction and exponent, at most 38 significant
-// digits, magnitude within 10^-128..10^126.
+// digits, and a magnitude from 10^-128 to 10^126 (or zero).
 func validNumber(s string) bool {
 	i := 0
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		i++
 	}
-	digits, sig, leading := 0, 0, true
-	intDigits := 0
-	dot := false
-	start := i
+	var (
+		digits    int  // all digits of the mantissa
+		intDigits int  // digits before the point
+		first     = -1 // index among digits of the first non-zero one
+		last      = -1 // and of the last
+		dot       bool
+		leading   byte // the first non-zero digit
+		rest      bool // a non-zero digit after it
+	)
 	for ; i < len(s); i++ {
 		c := s[i]
 		if c == '.' && !dot {
@@ -313,16 +318,20 @@ func validNumber(s string) bool {
 		if c < '0' || c > '9' {
 			break
 		}
+		if c != '0' {
+			if first < 0 {
+				first, leading = digits, c
+			} else {
+				rest = true
+			}
+			last = digits
+		}
 		digits++
 		if !dot {
 			intDigits++
 		}
-		if c != '0' || !leading {
-			leading = false
-			sig++
-		}
 	}
-	if digits == 0 || i == start {
+	if digits == 0 {
 		return false
 	}
 	exp := 0
@@ -346,12 +355,16 @@ func validNumber(s string) bool {
 			exp = -exp
 		}
 	}
-	if i != len(s) || sig > 38 {
+	if i != len(s) {
 		return false
 	}
-	if sig == 0 {
+	if first < 0 {
 		return true // zero
 	}
-	magnitude := intDigits + exp // roughly the decimal exponent of the value
-	return magnitude <= 127 && magnitude >= -127
+	if last-first+1 > 38 {
+		return false
+	}
+	// The value is d.ddd × 10^e10 with d the first non-zero digit.
+	e10 := intDigits - first - 1 + exp
+	return e10 >= -128 && (e10 < 126 || e10 == 126 && leading == '1' && !rest)
 }

@@ -96,9 +96,14 @@ func (s *Service) StartMessageMoveTask(ctx context.Context, in StartMessageMoveT
 			"The resource that you specified for the SourceArn parameter doesn't exist.")
 	}
 	if in.DestinationArn != "" {
-		if _, ok := s.queueByARNLocked(in.DestinationArn); !ok {
+		dest, ok := s.queueByARNLocked(in.DestinationArn)
+		if !ok {
 			return StartMessageMoveTaskOutput{}, ErrResourceNotFoundException.WithMessage(
 				"The resource that you specified for the DestinationArn parameter doesn't exist.")
+		}
+		if (dest.fifo == nil) != (src.fifo == nil) {
+			return StartMessageMoveTaskOutput{}, errorf(ErrInvalidParameterValue,
+				"The source queue and the destination queue must be of the same queue type.")
 		}
 	}
 	if !s.isDeadLetterQueueLocked(in.SourceArn) {
@@ -254,9 +259,10 @@ func (q *Queue) takeForMove(n int) (msgs []*message, empty bool) {
 		return nil, true
 	}
 	q.catchUpLocked(q.nowLocked())
-	var prev *message
 	for len(msgs) < n {
-		m := q.ready.next(prev)
+		// The head of the ready set each time: taking a message out makes
+		// the next one the head, also within a FIFO group.
+		m := q.ready.next(nil)
 		if m == nil {
 			break
 		}

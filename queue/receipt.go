@@ -76,6 +76,9 @@ func (k handleKey) decode(h string) (r receipt, ok bool) {
 }
 
 func errInvalidHandle(h string) *Error {
+	if h == "" {
+		return errorf(ErrMissingParameter, "The request must contain the parameter ReceiptHandle.")
+	}
 	return errorf(ErrReceiptHandleIsInvalid, "The input receipt handle \"%s\" is not a valid receipt handle.", h)
 }
 

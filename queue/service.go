@@ -116,7 +116,10 @@ func (s *Service) CreateQueue(ctx context.Context, in CreateQueueInput) (*Queue,
 	}
 	now := s.cfg.clock.Now()
 	if q, ok := s.queues.Get(&Queue{name: in.QueueName}); ok {
-		return q, q.sameAttributes(in.Attributes)
+		if err := q.sameAttributes(in.Attributes); err != nil {
+			return nil, err
+		}
+		return q, nil
 	}
 	if at, ok := s.deleted[in.QueueName]; ok {
 		if now.Sub(at) < QueueDeleteCooldown {
