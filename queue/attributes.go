@@ -164,20 +164,18 @@ func (s settings) apply(a Attributes, creating bool) (settings, error) {
 // checkFifoOnly rejects FIFO attributes on a standard queue and any attempt
 // to change the queue type, with AWS's texts.
 func checkFifoOnly(a Attributes, fifo, creating bool) error {
-	if a.FifoQueue != nil && *a.FifoQueue != fifo {
-		if !fifo && creating {
-			return errorf(ErrInvalidAttributeName, "Unknown Attribute %s.", AttributeFifoQueue)
-		}
+	if a.FifoQueue != nil && !fifo {
+		// A standard queue knows no FifoQueue attribute, whatever its value:
+		// CreateQueue with FifoQueue=false and SetQueueAttributes with either
+		// value are rejected alike.
+		return errorf(ErrInvalidAttributeName, "Unknown Attribute %s.", AttributeFifoQueue)
+	}
+	if a.FifoQueue != nil && !*a.FifoQueue {
 		return errorf(ErrInvalidAttributeValue,
 			"Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.")
 	}
 	if fifo {
 		return nil
-	}
-	if a.FifoQueue != nil && creating {
-		// A standard queue asked for with FifoQueue=false: AWS rejects the
-		// attribute on a name without ".fifo" all the same.
-		return errorf(ErrInvalidAttributeName, "Unknown Attribute %s.", AttributeFifoQueue)
 	}
 	if a.ContentBasedDeduplication != nil {
 		return errorf(ErrInvalidAttributeName, "Unknown Attribute %s.", AttributeContentBasedDeduplication)

@@ -138,6 +138,10 @@ func newMessageID(hi, lo uint64) [16]byte {
 // #x10000-#x10FFFF; a byte that is not UTF-8 is reported as U+FFFD.
 func invalidChar(s string) (rune, bool) {
 	for i := 0; i < len(s); i++ {
+		if i+8 <= len(s) && printableASCII8(s[i:i+8]) {
+			i += 7 // eight allowed bytes at once, the common case
+			continue
+		}
 		c := s[i]
 		if c >= 0x20 && c < utf8.RuneSelf || c == '\t' || c == '\n' || c == '\r' {
 			continue
@@ -152,6 +156,15 @@ func invalidChar(s string) (rune, bool) {
 		i += size - 1
 	}
 	return 0, false
+}
+
+// printableASCII8 reports whether all eight bytes of s are in 0x20..0x7F:
+// no byte has its top bit set, and none is below 0x20 (the "hasless" test of
+// Bit Twiddling Hacks, exact for thresholds up to 0x80).
+func printableASCII8(s string) bool {
+	w := binary.LittleEndian.Uint64([]byte(s))
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return ((w-0x20*ones)&^w|w)&highs == 0
 }
 
 func errInvalidContents(r rune) *Error {

@@ -21,7 +21,9 @@ const (
 	handleLen     = handlePayload + 8
 )
 
-var handleEncoding = base64.RawURLEncoding
+// handleEncoding is strict: a handle's last character carries two padding
+// bits, and a lenient decoder would take four spellings of every handle.
+var handleEncoding = base64.RawURLEncoding.Strict()
 
 // handleKey is the per-queue secret of the check word.
 type handleKey [2]uint64
@@ -82,7 +84,10 @@ func errInvalidHandle(h string) *Error {
 // lookupLocked finds the live message a handle names; nil if it is gone.
 // q.mu must be held.
 func (q *Queue) lookupLocked(r receipt) *message {
-	m, ok := q.all.Get(&message{seq: r.seq, enqueuedAt: r.enqueuedAt})
+	// The probe is a field, not a fresh &message{...}: passed to the tree's
+	// less function, a local would escape to the heap on every lookup.
+	q.probe.seq, q.probe.enqueuedAt = r.seq, r.enqueuedAt
+	m, ok := q.all.Get(&q.probe)
 	if !ok {
 		return nil
 	}
