@@ -27,24 +27,24 @@ func failedEntry(id string, err error) BatchResultErrorEntry {
 
 // validateBatch applies the whole-request checks of every batch operation,
 // in AWS's order: empty, too many, malformed ids, repeated ids.
-func validateBatch(entryType string, ids []string) error {
-	if len(ids) == 0 {
+func validateBatch(entryType string, n int, id func(i int) string) error {
+	if n == 0 {
 		return errorf(ErrEmptyBatchRequest, "There should be at least one %s in the request.", entryType)
 	}
-	if len(ids) > MaxBatchEntries {
+	if n > MaxBatchEntries {
 		return errorf(ErrTooManyEntriesInBatchRequest,
-			"Maximum number of entries per request are %d. You have sent %d.", MaxBatchEntries, len(ids))
+			"Maximum number of entries per request are %d. You have sent %d.", MaxBatchEntries, n)
 	}
-	for _, id := range ids {
-		if !validBatchEntryID(id) {
+	for i := range n {
+		if !validBatchEntryID(id(i)) {
 			return errorf(ErrInvalidBatchEntryId, "A batch entry id can only contain alphanumeric characters, "+
 				"hyphens and underscores. It can be at most 80 letters long.")
 		}
 	}
-	for i, id := range ids {
-		for _, prev := range ids[:i] {
-			if id == prev {
-				return errorf(ErrBatchEntryIdsNotDistinct, "Id %s repeated.", id)
+	for i := range n {
+		for j := range i {
+			if id(i) == id(j) {
+				return errorf(ErrBatchEntryIdsNotDistinct, "Id %s repeated.", id(i))
 			}
 		}
 	}
@@ -99,16 +99,16 @@ type SendMessageBatchOutput struct {
 // only a fault of the whole request (empty, too many entries, bad or
 // repeated ids, more than 1 MiB in all) returns an error.
 func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) (SendMessageBatchOutput, error) {
-	ids := make([]string, len(in.Entries))
-	for i, e := range in.Entries {
-		ids[i] = e.Id
-	}
-	if err := validateBatch("SendMessageBatchRequestEntry", ids); err != nil {
+	if err := validateBatch("SendMessageBatchRequestEntry", len(in.Entries), func(i int) string { return in.Entries[i].Id }); err != nil {
 		return SendMessageBatchOutput{}, err
 	}
-	msgs := make([]*message, len(in.Entries))
-	sizes := make([]int, len(in.Entries))
-	errs := make([]error, len(in.Entries))
+	// At most MaxBatchEntries: per-entry state lives on the stack.
+	var msgsBuf [MaxBatchEntries]*message
+	var sizesBuf [MaxBatchEntries]int
+	var errsBuf [MaxBatchEntries]error
+	var sentBuf [MaxBatchEntries]sent
+	n := len(in.Entries)
+	msgs, sizes, errs, results := msgsBuf[:n], sizesBuf[:n], errsBuf[:n], sentBuf[:0]
 	total := 0
 	for i, e := range in.Entries {
 		total += len(e.MessageBody)
@@ -126,8 +126,8 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 			"Batch requests cannot be longer than %d bytes. You have sent %d bytes.", MaxMessageSize, total)
 	}
 	q.lock()
-	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
+		q.mu.Unlock()
 		return SendMessageBatchOutput{}, err
 	}
 	now := q.nowLocked()
@@ -143,11 +143,28 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 			err = q.checkSendLocked(msgs[i], e.sendInput())
 		}
 		if err != nil {
+			msgs[i] = nil
 			out.Failed = append(out.Failed, failedEntry(e.Id, err))
 			continue
 		}
-		sent := q.enqueueLocked(msgs[i], e.DelaySeconds, now)
-		out.Successful = append(out.Successful, SendMessageBatchResultEntry{Id: e.Id, SendMessageOutput: sent})
+		results = append(results, q.enqueueLocked(msgs[i], e.DelaySeconds, now))
+		out.Successful = append(out.Successful, SendMessageBatchResultEntry{Id: e.Id})
+	}
+	q.mu.Unlock()
+	// As in SendMessage, render outside q.mu; the ids are cut from one
+	// string, one allocation per request.
+	var buf [MaxBatchEntries * messageIDLen]byte
+	for j, r := range results {
+		putMessageID(buf[j*messageIDLen:], r.id)
+	}
+	rendered := string(buf[:len(results)*messageIDLen])
+	j := 0
+	for _, m := range msgs {
+		if m != nil {
+			id := rendered[j*messageIDLen : (j+1)*messageIDLen]
+			out.Successful[j].SendMessageOutput = sendOutput(m, id, results[j].sequenceNumber)
+			j++
+		}
 	}
 	return out, nil
 }
@@ -188,12 +205,14 @@ type DeleteMessageBatchOutput struct {
 // DeleteMessageBatch deletes up to 10 messages, with the rules of
 // [Queue.DeleteMessage] for each entry.
 func (q *Queue) DeleteMessageBatch(ctx context.Context, in DeleteMessageBatchInput) (DeleteMessageBatchOutput, error) {
-	ids := make([]string, len(in.Entries))
-	for i, e := range in.Entries {
-		ids[i] = e.Id
-	}
-	if err := validateBatch("DeleteMessageBatchRequestEntry", ids); err != nil {
+	if err := validateBatch("DeleteMessageBatchRequestEntry", len(in.Entries), func(i int) string { return in.Entries[i].Id }); err != nil {
 		return DeleteMessageBatchOutput{}, err
+	}
+	// Decoding needs no lock: do it before q.mu, which receivers wait on.
+	var receipts [MaxBatchEntries]receipt
+	var valid [MaxBatchEntries]bool
+	for i, e := range in.Entries {
+		receipts[i], valid[i] = q.handles.decode(e.ReceiptHandle)
 	}
 	q.lock()
 	defer q.mu.Unlock()
@@ -201,8 +220,8 @@ func (q *Queue) DeleteMessageBatch(ctx context.Context, in DeleteMessageBatchInp
 		return DeleteMessageBatchOutput{}, err
 	}
 	out := DeleteMessageBatchOutput{Successful: make([]DeleteMessageBatchResultEntry, 0, len(in.Entries))}
-	for _, e := range in.Entries {
-		r, ok := q.handles.decode(e.ReceiptHandle)
+	for i, e := range in.Entries {
+		r, ok := receipts[i], valid[i]
 		if !ok {
 			out.Failed = append(out.Failed, failedEntry(e.Id, errInvalidHandle(e.ReceiptHandle)))
 			continue
@@ -245,11 +264,7 @@ type ChangeMessageVisibilityBatchOutput struct {
 // ChangeMessageVisibilityBatch changes the visibility of up to 10 messages,
 // with the rules of [Queue.ChangeMessageVisibility] for each entry.
 func (q *Queue) ChangeMessageVisibilityBatch(ctx context.Context, in ChangeMessageVisibilityBatchInput) (ChangeMessageVisibilityBatchOutput, error) {
-	ids := make([]string, len(in.Entries))
-	for i, e := range in.Entries {
-		ids[i] = e.Id
-	}
-	if err := validateBatch("ChangeMessageVisibilityBatchRequestEntry", ids); err != nil {
+	if err := validateBatch("ChangeMessageVisibilityBatchRequestEntry", len(in.Entries), func(i int) string { return in.Entries[i].Id }); err != nil {
 		return ChangeMessageVisibilityBatchOutput{}, err
 	}
 	q.lock()

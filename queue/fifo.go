@@ -106,20 +106,6 @@ func (q *Queue) dedupKey(m *message) string {
 	return m.meta.dedupID
 }
 
-// duplicateLocked reports whether m repeats a deduplication id sent in the
-// last 5 minutes, and if so the answer AWS gives: the original MessageId
-// and SequenceNumber. q.mu must be held.
-func (q *Queue) duplicateLocked(m *message, now int64) (SendMessageOutput, bool) {
-	rec, ok := q.fifo.dedup.get(q.dedupKey(m), now)
-	if !ok {
-		return SendMessageOutput{}, false
-	}
-	out := sendOutput(m)
-	out.MessageId = messageID(rec.id)
-	out.SequenceNumber = rec.sequenceNumber
-	return out, true
-}
-
 // redelayLocked applies a new queue delay to the delayed messages of a FIFO
 // queue, where DelaySeconds is retroactive. q.mu must be held.
 func (q *Queue) redelayLocked(now int64) {
@@ -145,7 +131,7 @@ func (q *Queue) redelayLocked(now int64) {
 // with the same receipt handles, their visibility reset, provided none of
 // them was deleted, received again or had its visibility changed.
 // q.mu must be held.
-func (q *Queue) replayLocked(id string, now int64, vis time.Duration, req receiveRequest) ([]Message, bool) {
+func (q *Queue) replayLocked(id string, now int64, vis time.Duration, req receiveRequest, iss *[maxReceive]issued) ([]Message, bool) {
 	recs, ok := q.fifo.attempts.get(id, now)
 	if !ok {
 		return nil, false
@@ -163,6 +149,7 @@ func (q *Queue) replayLocked(id string, now int64, vis time.Duration, req receiv
 	for i, m := range msgs {
 		q.moveLocked(m, stateInFlight, now+int64(vis))
 		m.receivedAt = now
+		iss[i] = issuedFor(m)
 		out[i] = q.render(m, req)
 	}
 	return out, true

@@ -110,9 +110,19 @@ func (m *message) groupID() string {
 	return m.meta.groupID
 }
 
+// messageIDLen is the length of a rendered message id.
+const messageIDLen = 36
+
 // messageID renders a 16-byte id as a UUID string.
 func messageID(id [16]byte) string {
-	var b [36]byte
+	var b [messageIDLen]byte
+	putMessageID(b[:], id)
+	return string(b[:])
+}
+
+// putMessageID renders id as a UUID into b[:messageIDLen].
+func putMessageID(b []byte, id [16]byte) {
+	_ = b[messageIDLen-1]
 	hex.Encode(b[0:8], id[0:4])
 	b[8] = '-'
 	hex.Encode(b[9:13], id[4:6])
@@ -122,7 +132,6 @@ func messageID(id [16]byte) string {
 	hex.Encode(b[19:23], id[8:10])
 	b[23] = '-'
 	hex.Encode(b[24:36], id[10:16])
-	return string(b[:])
 }
 
 // newMessageID draws a version-4 UUID from two random words.
@@ -140,6 +149,10 @@ func newMessageID(hi, lo uint64) [16]byte {
 // #x10000-#x10FFFF; a byte that is not UTF-8 is reported as U+FFFD.
 func invalidChar(s string) (rune, bool) {
 	for i := 0; i < len(s); i++ {
+		if i+8 <= len(s) && printableASCII8(s[i:i+8]) {
+			i += 7 // eight allowed bytes at once, the common case
+			continue
+		}
 		c := s[i]
 		if c >= 0x20 && c < utf8.RuneSelf || c == '\t' || c == '\n' || c == '\r' {
 			continue
@@ -154,6 +167,15 @@ func invalidChar(s string) (rune, bool) {
 		i += size - 1
 	}
 	return 0, false
+}
+
+// printableASCII8 reports whether all eight bytes of s are in 0x20..0x7F:
+// no byte has its top bit set, and none is below 0x20 (the "hasless" test of
+// Bit Twiddling Hacks, exact for thresholds up to 0x80).
+func printableASCII8(s string) bool {
+	w := binary.LittleEndian.Uint64([]byte(s))
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return ((w-0x20*ones)&^w|w)&highs == 0
 }
 
 func errInvalidContents(r rune) *Error {

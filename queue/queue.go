@@ -40,6 +40,7 @@ type Queue struct {
 	ready   readySet
 	counts  [numStates]int
 	fifo    *fifoState // nil for a standard queue
+	probe   message    // search key of lookupLocked
 
 	// notify is closed and replaced when a message may have become
 	// receivable, to wake long polls; only while waiters > 0.
@@ -209,4 +210,17 @@ func (q *Queue) wakeLocked() {
 	}
 	close(q.notify)
 	q.notify = make(chan struct{})
+}
+
+// wakeIfFirstDueLocked wakes every long poll when m, just made delayed or in
+// flight, is now the first pending message to turn visible: a long poll
+// sleeps until the earliest deadline it saw, which may be later than m's.
+// q.mu must be held.
+func (q *Queue) wakeIfFirstDueLocked(m *message) {
+	if q.waiters == 0 {
+		return
+	}
+	if first, ok := q.pending.Min(); ok && first == m {
+		q.wakeLocked()
+	}
 }

@@ -19,9 +19,14 @@ const (
 	handleVersion = 1
 	handlePayload = 1 + 8 + 8 + 4
 	handleLen     = handlePayload + 8
+	// handleStrLen is the length of a rendered handle:
+	// handleEncoding.EncodedLen(handleLen).
+	handleStrLen = (handleLen*8 + 5) / 6
 )
 
-var handleEncoding = base64.RawURLEncoding
+// handleEncoding is strict: a handle's last character carries two padding
+// bits, and a lenient decoder would take four spellings of every handle.
+var handleEncoding = base64.RawURLEncoding.Strict()
 
 // handleKey is the per-queue secret of the check word.
 type handleKey [2]uint64
@@ -43,16 +48,15 @@ type receipt struct {
 	receiveCount uint32
 }
 
-func (k handleKey) encode(r receipt) string {
+// put renders the handle of r into dst[:handleStrLen].
+func (k handleKey) put(dst []byte, r receipt) {
 	var raw [handleLen]byte
 	raw[0] = handleVersion
 	binary.BigEndian.PutUint64(raw[1:], r.seq)
 	binary.BigEndian.PutUint64(raw[9:], uint64(r.enqueuedAt))
 	binary.BigEndian.PutUint32(raw[17:], r.receiveCount)
 	binary.BigEndian.PutUint64(raw[handlePayload:], k.check(raw[:handlePayload]))
-	var out [44]byte
-	handleEncoding.Encode(out[:], raw[:])
-	return string(out[:handleEncoding.EncodedLen(handleLen)])
+	handleEncoding.Encode(dst[:handleStrLen], raw[:])
 }
 
 // decode parses a handle; ok is false for anything this queue did not issue.
@@ -85,7 +89,10 @@ func errInvalidHandle(h string) *Error {
 // lookupLocked finds the live message a handle names; nil if it is gone.
 // q.mu must be held.
 func (q *Queue) lookupLocked(r receipt) *message {
-	m, ok := q.all.Get(&message{seq: r.seq, enqueuedAt: r.enqueuedAt})
+	// The probe is a field, not a fresh &message{...}: passed to the tree's
+	// less function, a local would escape to the heap on every lookup.
+	q.probe.seq, q.probe.enqueuedAt = r.seq, r.enqueuedAt
+	m, ok := q.all.Get(&q.probe)
 	if !ok {
 		return nil
 	}

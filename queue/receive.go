@@ -83,7 +83,8 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 					"Please delete your received messages or let them timeout before receiving more.")
 			}
 		}
-		msgs, dead := q.receiveLocked(now, req)
+		var iss [maxReceive]issued
+		msgs, dead := q.receiveLocked(now, req, &iss)
 		done := len(msgs) > 0 || !now.Before(deadline)
 		var notify chan struct{}
 		wakeAt := deadline
@@ -95,6 +96,7 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 			notify = q.notify
 		}
 		q.mu.Unlock()
+		q.finishRender(msgs, &iss)
 		if len(dead.msgs) > 0 {
 			q.sendToDeadLetterQueue(dead)
 		}
@@ -156,7 +158,7 @@ func validateReceive(in ReceiveMessageInput) (receiveRequest, *time.Duration, er
 // set gives them, and puts them in flight. A message that has been received
 // MaxReceiveCount times is taken out for the dead-letter queue instead, to
 // be moved there once q.mu is released. q.mu must be held.
-func (q *Queue) receiveLocked(now time.Time, req receiveRequest) ([]Message, deadLetter) {
+func (q *Queue) receiveLocked(now time.Time, req receiveRequest, iss *[maxReceive]issued) ([]Message, deadLetter) {
 	vis := q.settings.visibilityTimeout
 	if req.hasVis {
 		vis = req.visibility
@@ -164,7 +166,7 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest) ([]Message, dea
 	t := now.UnixNano()
 	fifoAttempt := q.fifo != nil && req.attemptID != ""
 	if fifoAttempt {
-		if out, ok := q.replayLocked(req.attemptID, t, vis, req); ok {
+		if out, ok := q.replayLocked(req.attemptID, t, vis, req, iss); ok {
 			return out, deadLetter{}
 		}
 	}
@@ -195,6 +197,7 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest) ([]Message, dea
 		if out == nil {
 			out = make([]Message, 0, min(req.max, q.counts[stateVisible]+1))
 		}
+		iss[len(out)] = issuedFor(m)
 		out = append(out, q.render(m, req))
 		if fifoAttempt {
 			taken = append(taken, m)
@@ -206,13 +209,45 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest) ([]Message, dea
 	return out, dead
 }
 
-// render builds the Message a receive returns. q.mu must be held.
+// maxReceive is the most messages one receive returns.
+const maxReceive = 10
+
+// issued is what identifies the i-th message of a receive: fixed at the
+// receive, so its MessageId and ReceiptHandle are rendered after q.mu is
+// released (see finishRender).
+type issued struct {
+	id [16]byte
+	r  receipt
+}
+
+func issuedFor(m *message) issued {
+	return issued{id: m.id, r: receipt{seq: m.seq, enqueuedAt: m.enqueuedAt, receiveCount: m.receiveCount}}
+}
+
+// finishRender fills in the MessageId and ReceiptHandle of received
+// messages. It needs no lock: they are the costly part of rendering, kept
+// out of the section senders and receivers contend for. All of them are cut
+// from one string, one allocation per receive.
+func (q *Queue) finishRender(msgs []Message, iss *[maxReceive]issued) {
+	const each = messageIDLen + handleStrLen
+	var buf [maxReceive * each]byte
+	for i := range msgs {
+		putMessageID(buf[i*each:], iss[i].id)
+		q.handles.put(buf[i*each+messageIDLen:], iss[i].r)
+	}
+	s := string(buf[:len(msgs)*each])
+	for i := range msgs {
+		msgs[i].MessageId = s[i*each : i*each+messageIDLen]
+		msgs[i].ReceiptHandle = s[i*each+messageIDLen : (i+1)*each]
+	}
+}
+
+// render builds the Message a receive returns, but for the MessageId and
+// ReceiptHandle (see finishRender). q.mu must be held.
 func (q *Queue) render(m *message, req receiveRequest) Message {
 	out := Message{
-		MessageId:     messageID(m.id),
-		ReceiptHandle: q.handles.encode(receipt{seq: m.seq, enqueuedAt: m.enqueuedAt, receiveCount: m.receiveCount}),
-		Body:          m.body,
-		MD5OfBody:     m.md5OfBody,
+		Body:      m.body,
+		MD5OfBody: m.md5OfBody,
 	}
 	if m.meta != nil && len(req.attrs) > 0 && len(m.meta.attrs) > 0 {
 		out.MessageAttributes, out.MD5OfMessageAttributes = selectAttributes(m.meta, req.attrs)

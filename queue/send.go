@@ -40,21 +40,39 @@ func (q *Queue) SendMessage(ctx context.Context, in SendMessageInput) (SendMessa
 	if err != nil {
 		return SendMessageOutput{}, err
 	}
+	res, err := q.send(m, size, in)
+	if err != nil {
+		return SendMessageOutput{}, err
+	}
+	// Rendering needs no lock: the result is fixed once enqueued, and q.mu
+	// is what receivers wait on.
+	return sendOutput(m, messageID(res.id), res.sequenceNumber), nil
+}
+
+// send checks a prepared message against the queue and enqueues it.
+func (q *Queue) send(m *message, size int, in SendMessageInput) (sent, error) {
 	q.lock()
 	defer q.mu.Unlock()
 	if err := q.checkLocked(); err != nil {
-		return SendMessageOutput{}, err
+		return sent{}, err
 	}
 	if size > q.settings.maxMessageSize {
-		return SendMessageOutput{}, errorf(ErrInvalidParameterValue,
+		return sent{}, errorf(ErrInvalidParameterValue,
 			"One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", q.settings.maxMessageSize)
 	}
 	if err := q.checkSendLocked(m, in); err != nil {
-		return SendMessageOutput{}, err
+		return sent{}, err
 	}
 	now := q.nowLocked()
 	q.catchUpLocked(now)
 	return q.enqueueLocked(m, in.DelaySeconds, now), nil
+}
+
+// sent is what a send answers with beyond the message's own checksums: the
+// MessageId and SequenceNumber, those of the original for a FIFO duplicate.
+type sent struct {
+	id             [16]byte
+	sequenceNumber string
 }
 
 // prepareMessage validates what can be checked without the queue and builds
@@ -153,12 +171,12 @@ func (q *Queue) checkSendLocked(m *message, in SendMessageInput) error {
 // enqueueLocked gives m its identity and puts it in the queue, delayed by
 // delay or the queue's default; on a FIFO queue a duplicate is answered and
 // dropped. q.mu must be held.
-func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) SendMessageOutput {
+func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) sent {
 	t := now.UnixNano()
 	d := q.settings.delay
 	if q.fifo != nil {
-		if out, dup := q.duplicateLocked(m, t); dup {
-			return out
+		if original, dup := q.fifo.dedup.get(q.dedupKey(m), t); dup {
+			return sent{id: original.id, sequenceNumber: original.sequenceNumber}
 		}
 	} else if delay != nil {
 		d = *delay
@@ -173,19 +191,24 @@ func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) S
 	}
 	if d > 0 {
 		q.insertLocked(m, stateDelayed, t+int64(d))
+		q.wakeIfFirstDueLocked(m) // a long poll may sleep past m's end of delay
 	} else {
 		q.insertLocked(m, stateVisible, 0)
 		q.wakeLocked()
 	}
-	return sendOutput(m)
+	var seqNum string
+	if m.meta != nil {
+		seqNum = m.meta.sequenceNumber
+	}
+	return sent{id: m.id, sequenceNumber: seqNum}
 }
 
-func sendOutput(m *message) SendMessageOutput {
-	out := SendMessageOutput{MessageId: messageID(m.id), MD5OfMessageBody: m.md5OfBody}
+// sendOutput is the answer to sending m, with its rendered MessageId.
+func sendOutput(m *message, id, sequenceNumber string) SendMessageOutput {
+	out := SendMessageOutput{MessageId: id, MD5OfMessageBody: m.md5OfBody, SequenceNumber: sequenceNumber}
 	if m.meta != nil {
 		out.MD5OfMessageAttributes = m.meta.md5OfAttrs
 		out.MD5OfMessageSystemAttributes = m.meta.md5OfSysAttrs
-		out.SequenceNumber = m.meta.sequenceNumber
 	}
 	return out
 }

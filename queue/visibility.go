@@ -81,5 +81,6 @@ func (q *Queue) changeVisibilityLocked(now time.Time, r receipt, handle string, 
 		return nil
 	}
 	q.moveLocked(m, stateInFlight, t+int64(vis))
+	q.wakeIfFirstDueLocked(m)
 	return nil
 }
