@@ -21,17 +21,11 @@ const (
 
 // fifoState is what a FIFO queue keeps beyond a standard one.
 type fifoState struct {
-	dedup    *window[dedupRecord]
+	dedup    *window[sent] // the original send of each id
 	attempts *window[[]attemptRecord]
 	// lastSequenceNumber is the last SequenceNumber less 2^64 (see
 	// nextSequenceNumber).
 	lastSequenceNumber uint64
-}
-
-// dedupRecord is what a duplicate send answers with: the original message.
-type dedupRecord struct {
-	id             [16]byte
-	sequenceNumber string
 }
 
 // attemptRecord is one message a receive attempt returned, as its handle
@@ -45,7 +39,7 @@ type attemptRecord struct {
 
 func newFifoState() *fifoState {
 	return &fifoState{
-		dedup:    newWindow[dedupRecord](),
+		dedup:    newWindow[sent](),
 		attempts: newWindow[[]attemptRecord](),
 	}
 }

@@ -103,13 +103,6 @@ type messageMeta struct {
 	deadLetterSourceArn string
 }
 
-func (m *message) groupID() string {
-	if m.meta == nil {
-		return ""
-	}
-	return m.meta.groupID
-}
-
 // messageIDLen is the length of a rendered message id.
 const messageIDLen = 36
 

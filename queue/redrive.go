@@ -269,7 +269,7 @@ func (q *Queue) ListDeadLetterSourceQueues(ctx context.Context, in ListDeadLette
 		defer src.mu.Unlock()
 		return src.settings.redrive != nil && src.settings.redrive.DeadLetterTargetArn == q.arn
 	})
-	return ListDeadLetterSourceQueuesOutput{QueueUrls: page.QueueUrls, NextToken: page.NextToken}, err
+	return ListDeadLetterSourceQueuesOutput(page), err
 }
 
 // check returns the error for a deleted queue or closed service.

@@ -176,7 +176,7 @@ func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) s
 	d := q.settings.delay
 	if q.fifo != nil {
 		if original, dup := q.fifo.dedup.get(q.dedupKey(m), t); dup {
-			return sent{id: original.id, sequenceNumber: original.sequenceNumber}
+			return original // AWS answers with the original MessageId and SequenceNumber
 		}
 	} else if delay != nil {
 		d = *delay
@@ -187,7 +187,7 @@ func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) s
 	m.sentAt, m.enqueuedAt = t, t
 	if q.fifo != nil {
 		m.meta.sequenceNumber = q.fifo.nextSequenceNumber(t)
-		q.fifo.dedup.put(q.dedupKey(m), dedupRecord{id: m.id, sequenceNumber: m.meta.sequenceNumber}, t+int64(DeduplicationInterval))
+		q.fifo.dedup.put(q.dedupKey(m), sent{id: m.id, sequenceNumber: m.meta.sequenceNumber}, t+int64(DeduplicationInterval))
 	}
 	if d > 0 {
 		q.insertLocked(m, stateDelayed, t+int64(d))
