@@ -275,6 +275,9 @@ func TestPolicyAttribute(t *testing.T) {
 		{"not JSON", "allow everyone", false},
 		{"trailing garbage", `{"Version":"2012-10-17"} x`, false},
 		{"missing value", `{"Version":}`, false},
+		{"a number, not an object", `42`, false},
+		{"an array, not an object", `[]`, false},
+		{"null", `null`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -150,3 +150,58 @@ func ExampleSendMessageInput_delay() {
 	// visible=0 delayed=1
 	// visible=1 delayed=0
 }
+
+// A FIFO queue keeps each message group in order and drops a duplicate sent
+// within 5 minutes, answering with the original MessageId.
+func ExampleQueue_SendMessage_fifo() {
+	ctx := context.Background()
+	svc, _ := exampleService()
+	defer svc.Close()
+	q, _ := svc.CreateQueue(ctx, queue.CreateQueueInput{
+		QueueName:  "payments.fifo",
+		Attributes: queue.Attributes{FifoQueue: new(true), ContentBasedDeduplication: new(true)},
+	})
+	first, _ := q.SendMessage(ctx, queue.SendMessageInput{MessageBody: "pay 10", MessageGroupId: "alice"})
+	again, _ := q.SendMessage(ctx, queue.SendMessageInput{MessageBody: "pay 10", MessageGroupId: "alice"})
+	q.SendMessage(ctx, queue.SendMessageInput{MessageBody: "pay 20", MessageGroupId: "alice"})
+	fmt.Println("duplicate has the original id:", again.MessageId == first.MessageId)
+
+	out, _ := q.ReceiveMessage(ctx, queue.ReceiveMessageInput{MaxNumberOfMessages: new(10)})
+	for _, m := range out.Messages {
+		fmt.Println(m.Body)
+	}
+	// Output:
+	// duplicate has the original id: true
+	// pay 10
+	// pay 20
+}
+
+// A message received more than maxReceiveCount times moves to the
+// dead-letter queue inside the receive that would take it once more.
+func ExampleRedrivePolicy() {
+	ctx := context.Background()
+	svc, _ := exampleService()
+	defer svc.Close()
+	dlq, _ := svc.CreateQueue(ctx, queue.CreateQueueInput{QueueName: "jobs-dlq"})
+	q, _ := svc.CreateQueue(ctx, queue.CreateQueueInput{
+		QueueName: "jobs",
+		Attributes: queue.Attributes{
+			VisibilityTimeout: new(time.Duration(0)), // redeliver at once, for the example
+			RedrivePolicy:     &queue.RedrivePolicy{DeadLetterTargetArn: dlq.ARN(), MaxReceiveCount: 2},
+		},
+	})
+	q.SendMessage(ctx, queue.SendMessageInput{MessageBody: "poison"})
+	for i := 1; i <= 3; i++ {
+		out, _ := q.ReceiveMessage(ctx, queue.ReceiveMessageInput{})
+		fmt.Printf("receive %d: %d message(s)\n", i, len(out.Messages))
+	}
+	out, _ := dlq.ReceiveMessage(ctx, queue.ReceiveMessageInput{
+		MessageSystemAttributeNames: []queue.MessageSystemAttributeName{queue.SystemAttributeDeadLetterQueueSourceArn},
+	})
+	fmt.Println(out.Messages[0].Body, "from", out.Messages[0].Attributes[queue.SystemAttributeDeadLetterQueueSourceArn])
+	// Output:
+	// receive 1: 1 message(s)
+	// receive 2: 1 message(s)
+	// receive 3: 0 message(s)
+	// poison from arn:aws:sqs:us-east-1:123456789012:jobs
+}

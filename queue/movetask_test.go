@@ -871,3 +871,12 @@ func TestMessageMoveTaskFifo(t *testing.T) {
 		t.Fatalf("source serves %v, want %v", got, want)
 	}
 }
+
+// A move task's destination must be of the source's type.
+func TestStartMessageMoveTaskQueueTypes(t *testing.T) {
+	e := newEnv(t)
+	_, dlq := mtPair(e, "orders", "orders-dlq")
+	fifo := e.create("other.fifo", queue.Attributes{FifoQueue: new(true)})
+	_, err := e.svc.StartMessageMoveTask(e.ctx, queue.StartMessageMoveTaskInput{SourceArn: dlq.ARN(), DestinationArn: fifo.ARN()})
+	wantErr(t, err, queue.ErrInvalidParameterValue, "The source queue and the destination queue must be of the same queue type.")
+}

@@ -603,3 +603,55 @@ func TestSendMessageDelayOverridesQueue(t *testing.T) {
 		})
 	}
 }
+
+// Number attributes: at most 38 significant digits, magnitude from 10^-128
+// to 10^126 (reference §1.1), whatever the notation.
+func TestSendMessageNumberAttributeRange(t *testing.T) {
+	tests := []struct {
+		value string
+		ok    bool
+	}{
+		{"0", true},
+		{"-0.000", true},
+		{"1e126", true},
+		{"00001e126", true},
+		{"1.0e126", true},
+		{"1.000000000000000000000000000000000000e126", true},
+		{"9e126", false},
+		{"1.1e126", false},
+		{"1e127", false},
+		{"1e-128", true},
+		{"0.001e-125", true},
+		{"0.001e-126", false},
+		{"1e-129", false},
+		{"12345678901234567890123456789012345678", true},
+		{"123456789012345678901234567890123456789", false},
+		{"1234567890123456789012345678901234567800000", true},
+		{"0.00012345678901234567890123456789012345678", true},
+		{"1.", true},
+		{".5", true},
+		{"+7", true},
+		{"", false},
+		{".", false},
+		{"1e", false},
+		{"1e+", false},
+		{"0x10", false},
+		{"1,5", false},
+		{" 1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			e := newEnv(t)
+			q := e.create("jobs", queue.Attributes{})
+			_, err := q.SendMessage(e.ctx, queue.SendMessageInput{MessageBody: "x", MessageAttributes: map[string]queue.MessageAttributeValue{
+				"n": {DataType: "Number", StringValue: tt.value},
+			}})
+			if tt.ok && err != nil {
+				t.Fatalf("Number %q: got %v, want accepted", tt.value, err)
+			}
+			if !tt.ok && !errors.Is(err, queue.ErrInvalidParameterValue) {
+				t.Fatalf("Number %q: got %v, want InvalidParameterValue", tt.value, err)
+			}
+		})
+	}
+}

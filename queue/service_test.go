@@ -870,3 +870,15 @@ func TestClose(t *testing.T) {
 		})
 	}
 }
+
+// A CreateQueue that fails on an existing name returns no queue with its
+// error, as a Go call should.
+func TestCreateQueueExistingReturnsNoQueueOnError(t *testing.T) {
+	e := newEnv(t)
+	e.create("jobs", queue.Attributes{VisibilityTimeout: new(time.Minute)})
+	q, err := e.svc.CreateQueue(e.ctx, queue.CreateQueueInput{QueueName: "jobs", Attributes: queue.Attributes{VisibilityTimeout: new(2 * time.Minute)}})
+	wantErr(t, err, queue.ErrQueueNameExists, "")
+	if q != nil {
+		t.Fatalf("CreateQueue returned queue %v with its error, want nil", q.URL())
+	}
+}
