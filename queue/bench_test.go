@@ -150,7 +150,11 @@ var benchEntryIDs = func() []string {
 // each receiving and deleting batch messages at a time, and reports the
 // rate of messages deleted while the loop ran.
 func benchPipeline(b *testing.B, consumers, batch int) {
-	q := benchQueue(b)
+	benchPipelineOn(b, benchQueue(b), &benchSource{body: benchBody(0)}, consumers, batch)
+}
+
+// benchPipelineOn is benchPipeline on q, sending the messages src gives.
+func benchPipelineOn(b *testing.B, q *queue.Queue, src *benchSource, consumers, batch int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &benchProducer{gate: make(chan struct{}, benchGateSlots)}
 	var deleted atomic.Int64
@@ -160,21 +164,25 @@ func benchPipeline(b *testing.B, consumers, batch int) {
 	}
 	// Stops the consumers before the Service closes, also after a Fatal.
 	b.Cleanup(func() { cancel(); wg.Wait() })
-	body := benchBody(0)
-	send := queue.SendMessageInput{MessageBody: body}
+	var send queue.SendMessageInput
 	var sendBatch queue.SendMessageBatchInput
 	for i := range batch {
-		sendBatch.Entries = append(sendBatch.Entries, queue.SendMessageBatchRequestEntry{Id: benchEntryIDs[i], MessageBody: body})
+		sendBatch.Entries = append(sendBatch.Entries, queue.SendMessageBatchRequestEntry{Id: benchEntryIDs[i]})
 	}
 
 	b.ReportAllocs()
 	for b.Loop() {
 		p.admit(batch)
 		if batch == 1 {
+			send.MessageBody, send.MessageGroupId, send.MessageDeduplicationId = src.next()
 			if _, err := q.SendMessage(ctx, send); err != nil {
 				b.Fatalf("SendMessage: %v", err)
 			}
 			continue
+		}
+		for i := range sendBatch.Entries {
+			e := &sendBatch.Entries[i]
+			e.MessageBody, e.MessageGroupId, e.MessageDeduplicationId = src.next()
 		}
 		out, err := q.SendMessageBatch(ctx, sendBatch)
 		if err != nil || len(out.Failed) > 0 {
@@ -185,6 +193,66 @@ func benchPipeline(b *testing.B, consumers, batch int) {
 	cancel()
 	wg.Wait()
 	benchReportRate(b, moved)
+}
+
+// benchSource gives the messages a benchmark sends. For a standard queue
+// (no groups) every message is body. For a FIFO queue the messages take the
+// groups in turn, and each is new to the 5-minute deduplication window:
+// with content-based deduplication its body is body with a 12-digit counter
+// written over its start, otherwise it carries the counter as MessageDeduplicationId.
+// Either way a FIFO message costs the producer one allocation, as it would
+// a real client.
+type benchSource struct {
+	body    string
+	groups  []string
+	content bool
+	n       int
+	buf     [benchBodySize]byte
+}
+
+// next returns the next message's body, MessageGroupId and
+// MessageDeduplicationId.
+func (s *benchSource) next() (body, group, dedupID string) {
+	if len(s.groups) == 0 {
+		return s.body, "", ""
+	}
+	s.n++
+	group = s.groups[s.n%len(s.groups)]
+	if s.content {
+		// A fixed-width counter: a shorter one would leave part of the
+		// body behind, and "1"+"bc..." would equal "1b"+"c...".
+		copy(s.buf[:], s.body)
+		for i, v := 11, s.n; i >= 0; i, v = i-1, v/10 {
+			s.buf[i] = '0' + byte(v%10)
+		}
+		return string(s.buf[:]), group, ""
+	}
+	return s.body, group, strconv.Itoa(s.n)
+}
+
+// benchGroups returns n MessageGroupIds.
+func benchGroups(n int) []string {
+	groups := make([]string, n)
+	for i := range groups {
+		groups[i] = "g" + strconv.Itoa(i)
+	}
+	return groups
+}
+
+// benchFifoQueue returns a FIFO queue on a Service with the real clock, with
+// ContentBasedDeduplication as given.
+func benchFifoQueue(b *testing.B, contentDedup bool) *queue.Queue {
+	b.Helper()
+	svc := queue.New()
+	b.Cleanup(func() { svc.Close() })
+	q, err := svc.CreateQueue(context.Background(), queue.CreateQueueInput{
+		QueueName:  "bench.fifo",
+		Attributes: queue.Attributes{FifoQueue: new(true), ContentBasedDeduplication: new(contentDedup)},
+	})
+	if err != nil {
+		b.Fatalf("CreateQueue: %v", err)
+	}
+	return q
 }
 
 // BenchmarkChannelBaseline moves 100-byte strings through a buffered channel
@@ -232,12 +300,16 @@ func BenchmarkSendReceiveDelete(b *testing.B) {
 // from one goroutine, with one request per operation; q holds depth messages
 // beforehand, and depth stays constant.
 func benchSerial(b *testing.B, q *queue.Queue, batch int, depth int64) {
+	benchSerialOn(b, q, &benchSource{body: benchBody(0)}, batch, depth)
+}
+
+// benchSerialOn is benchSerial sending the messages src gives.
+func benchSerialOn(b *testing.B, q *queue.Queue, src *benchSource, batch int, depth int64) {
 	ctx := context.Background()
-	body := benchBody(0)
-	send := queue.SendMessageInput{MessageBody: body}
+	var send queue.SendMessageInput
 	var sendBatch queue.SendMessageBatchInput
 	for i := range batch {
-		sendBatch.Entries = append(sendBatch.Entries, queue.SendMessageBatchRequestEntry{Id: benchEntryIDs[i], MessageBody: body})
+		sendBatch.Entries = append(sendBatch.Entries, queue.SendMessageBatchRequestEntry{Id: benchEntryIDs[i]})
 	}
 	recv := queue.ReceiveMessageInput{MaxNumberOfMessages: new(batch), WaitTimeSeconds: new(time.Duration(0))}
 	del := queue.DeleteMessageBatchInput{Entries: make([]queue.DeleteMessageBatchRequestEntry, batch)}
@@ -246,11 +318,18 @@ func benchSerial(b *testing.B, q *queue.Queue, batch int, depth int64) {
 	var moved int64
 	for b.Loop() {
 		if batch == 1 {
+			send.MessageBody, send.MessageGroupId, send.MessageDeduplicationId = src.next()
 			if _, err := q.SendMessage(ctx, send); err != nil {
 				b.Fatalf("SendMessage: %v", err)
 			}
-		} else if out, err := q.SendMessageBatch(ctx, sendBatch); err != nil || len(out.Failed) > 0 {
-			b.Fatalf("SendMessageBatch: %v, %d failed", err, len(out.Failed))
+		} else {
+			for i := range sendBatch.Entries {
+				e := &sendBatch.Entries[i]
+				e.MessageBody, e.MessageGroupId, e.MessageDeduplicationId = src.next()
+			}
+			if out, err := q.SendMessageBatch(ctx, sendBatch); err != nil || len(out.Failed) > 0 {
+				b.Fatalf("SendMessageBatch: %v, %d failed", err, len(out.Failed))
+			}
 		}
 		out, err := q.ReceiveMessage(ctx, recv)
 		if err != nil || len(out.Messages) != batch {
@@ -308,6 +387,115 @@ func BenchmarkCompetingConsumers(b *testing.B) {
 		for _, n := range []int{1, 4} {
 			b.Run("batch="+strconv.Itoa(batch)+"/consumers="+strconv.Itoa(n), func(b *testing.B) { benchPipeline(b, n, batch) })
 		}
+	}
+}
+
+// BenchmarkFifoSendReceiveDelete moves one message per request through a
+// FIFO queue, next to the standard queue (standard/...) for the ratio;
+// target: FIFO at least half the standard queue's rate.
+//
+//   - groups=N: the producer sends to N message groups in turn, each message
+//     with its own MessageDeduplicationId; content-dedup: the queue has
+//     ContentBasedDeduplication and every body is distinct instead.
+//   - pipelined: one producer sends, one consumer long-polls and deletes.
+//     The consumer deletes each message before its next receive, which is
+//     what lets groups=1 run at all: a FIFO queue hands out no message of
+//     a group while an earlier one of it is in flight, so with one group
+//     at most one message (MaxNumberOfMessages 1) is ever in flight.
+//   - serial: one goroutine sends, short-polls and deletes; the queue holds
+//     one message at a time, so the group count matters little here.
+//   - batch10: SendMessageBatch, ReceiveMessage of up to 10 (on one group,
+//     up to 10 of it in order), DeleteMessageBatch, pipelined.
+func BenchmarkFifoSendReceiveDelete(b *testing.B) {
+	b.Run("standard/pipelined", func(b *testing.B) { benchPipeline(b, 1, 1) })
+	b.Run("standard/serial", func(b *testing.B) { benchSerial(b, benchQueue(b), 1, 0) })
+	b.Run("standard/batch10", func(b *testing.B) { benchPipeline(b, 1, queue.MaxBatchEntries) })
+	for _, n := range []int{1, 1000} {
+		groups := benchGroups(n)
+		name := "groups=" + strconv.Itoa(n)
+		b.Run(name+"/pipelined", func(b *testing.B) {
+			benchPipelineOn(b, benchFifoQueue(b, false), &benchSource{body: benchBody(0), groups: groups}, 1, 1)
+		})
+		b.Run(name+"/serial", func(b *testing.B) {
+			benchSerialOn(b, benchFifoQueue(b, false), &benchSource{body: benchBody(0), groups: groups}, 1, 0)
+		})
+		b.Run(name+"/serial/content-dedup", func(b *testing.B) {
+			benchSerialOn(b, benchFifoQueue(b, true), &benchSource{body: benchBody(0), groups: groups, content: true}, 1, 0)
+		})
+		b.Run(name+"/batch10", func(b *testing.B) {
+			benchPipelineOn(b, benchFifoQueue(b, false), &benchSource{body: benchBody(0), groups: groups}, 1, queue.MaxBatchEntries)
+		})
+	}
+}
+
+// BenchmarkFifoManyGroupsBlocked runs on a FIFO queue holding one message in
+// each of N groups, plus a group whose first message is in flight (for an
+// hour) and whose second, the oldest visible message of the queue, is so
+// blocked. Each op receives one message (the head of the group with the
+// oldest head, never the blocked one), deletes it and sends a new one to
+// the same group, keeping the depth. Choosing the group and the updates
+// are O(log N): the rates for 10^3 and 10^5 groups should stay close.
+func BenchmarkFifoManyGroupsBlocked(b *testing.B) {
+	for _, c := range []struct {
+		name   string
+		groups int
+	}{{"groups=1e3", 1_000}, {"groups=1e5", 100_000}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			q := benchFifoQueue(b, false)
+			body := benchBody(0)
+			n := 0 // deduplication ids sent so far
+			sendTo := func(group string) {
+				n++
+				if _, err := q.SendMessage(ctx, queue.SendMessageInput{MessageBody: body, MessageGroupId: group, MessageDeduplicationId: strconv.Itoa(n)}); err != nil {
+					b.Fatalf("SendMessage: %v", err)
+				}
+			}
+			sendTo("blocked")
+			sendTo("blocked")
+			first, err := q.ReceiveMessage(ctx, queue.ReceiveMessageInput{VisibilityTimeout: new(time.Hour), WaitTimeSeconds: new(time.Duration(0))})
+			if err != nil || len(first.Messages) != 1 {
+				b.Fatalf("ReceiveMessage: %d messages, %v", len(first.Messages), err)
+			}
+			groups := benchGroups(c.groups)
+			fill := queue.SendMessageBatchInput{Entries: make([]queue.SendMessageBatchRequestEntry, queue.MaxBatchEntries)}
+			for i := 0; i < len(groups); i += queue.MaxBatchEntries {
+				fill.Entries = fill.Entries[:min(queue.MaxBatchEntries, len(groups)-i)]
+				for j := range fill.Entries {
+					n++
+					fill.Entries[j] = queue.SendMessageBatchRequestEntry{Id: benchEntryIDs[j], MessageBody: body,
+						MessageGroupId: groups[i+j], MessageDeduplicationId: strconv.Itoa(n)}
+				}
+				if out, err := q.SendMessageBatch(ctx, fill); err != nil || len(out.Failed) > 0 {
+					b.Fatalf("SendMessageBatch: %v, %d failed", err, len(out.Failed))
+				}
+			}
+			recv := queue.ReceiveMessageInput{WaitTimeSeconds: new(time.Duration(0)),
+				MessageSystemAttributeNames: []queue.MessageSystemAttributeName{queue.SystemAttributeMessageGroupId}}
+
+			b.ReportAllocs()
+			var moved int64
+			for b.Loop() {
+				out, err := q.ReceiveMessage(ctx, recv)
+				if err != nil || len(out.Messages) != 1 {
+					b.Fatalf("ReceiveMessage: %d messages, %v", len(out.Messages), err)
+				}
+				m := out.Messages[0]
+				group := m.Attributes[queue.SystemAttributeMessageGroupId]
+				if group == "blocked" {
+					b.Fatalf("received a message of the blocked group")
+				}
+				if _, err := q.DeleteMessage(ctx, queue.DeleteMessageInput{ReceiptHandle: m.ReceiptHandle}); err != nil {
+					b.Fatalf("DeleteMessage: %v", err)
+				}
+				sendTo(group)
+				moved++
+			}
+			benchReportRate(b, moved)
+			if got, want := benchVisible(b, q), int64(c.groups+1); got != want {
+				b.Fatalf("queue holds %d visible messages after the run, want %d", got, want)
+			}
+		})
 	}
 }
 
