@@ -34,15 +34,26 @@ func (q *Queue) DeleteMessage(ctx context.Context, in DeleteMessageInput) (Delet
 // queue the handle must be the one of the current receive, still in flight.
 // q.mu must be held.
 func (q *Queue) deleteLocked(r receipt, handle string) error {
-	m := q.lookupLocked(r)
-	if m == nil {
-		return nil
-	}
-	if q.fifo != nil && !q.currentReceive(m, r) {
-		return errParam("ReceiptHandle", handle, "The receipt handle has expired.")
+	var m *message
+	if q.fifo != nil {
+		if m = q.lookupLocked(r); m == nil {
+			return nil
+		}
+		if !q.currentReceive(m, r) {
+			return errParam("ReceiptHandle", handle, "The receipt handle has expired.")
+		}
+		q.all.Delete(m)
+	} else {
+		// A standard queue deletes whatever the handle names: the tree's
+		// Delete finds it, one descent instead of a Get and a Delete.
+		q.probe.seq, q.probe.enqueuedAt = r.seq, r.enqueuedAt
+		var ok bool
+		if m, ok = q.all.Delete(&q.probe); !ok {
+			return nil
+		}
 	}
 	atLimit := q.counts[stateInFlight] >= MaxInFlight
-	q.removeLocked(m)
+	q.dropLocked(m)
 	if atLimit {
 		q.wakeLocked() // long polls blocked by the in-flight limit may go on
 	}

@@ -165,8 +165,14 @@ func (q *Queue) moveLocked(m *message, st messageState, visibleAt int64) {
 
 // removeLocked deletes a live message from every index. q.mu must be held.
 func (q *Queue) removeLocked(m *message) {
-	q.unplace(m)
 	q.all.Delete(m)
+	q.dropLocked(m)
+}
+
+// dropLocked deletes a live message, already out of q.all, from every other
+// index. q.mu must be held.
+func (q *Queue) dropLocked(m *message) {
+	q.unplace(m)
 	q.ready.gone(m)
 	m.state = stateGone
 }
