@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"time"
 )
@@ -151,18 +152,24 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 		out.Successful = append(out.Successful, SendMessageBatchResultEntry{Id: e.Id})
 	}
 	q.mu.Unlock()
-	// As in SendMessage, render outside q.mu; the ids are cut from one
-	// string, one allocation per request.
-	var buf [MaxBatchEntries * messageIDLen]byte
-	for j, r := range results {
-		putMessageID(buf[j*messageIDLen:], r.id)
-	}
-	rendered := string(buf[:len(results)*messageIDLen])
+	// As in SendMessage, render outside q.mu; the ids and MD5s are cut
+	// from one string, one allocation per request.
+	const each = messageIDLen + md5HexLen
+	var buf [MaxBatchEntries * each]byte
 	j := 0
 	for _, m := range msgs {
 		if m != nil {
-			id := rendered[j*messageIDLen : (j+1)*messageIDLen]
-			out.Successful[j].SendMessageOutput = sendOutput(m, id, results[j].sequenceNumber)
+			putMessageID(buf[j*each:], results[j].id)
+			hex.Encode(buf[j*each+messageIDLen:], m.md5OfBody[:])
+			j++
+		}
+	}
+	rendered := string(buf[:len(results)*each])
+	j = 0
+	for _, m := range msgs {
+		if m != nil {
+			r := rendered[j*each : (j+1)*each]
+			out.Successful[j].SendMessageOutput = sendOutput(m, r[:messageIDLen], r[messageIDLen:], results[j].sequenceNumber)
 			j++
 		}
 	}

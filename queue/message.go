@@ -78,12 +78,12 @@ type message struct {
 	seq            uint64 // arrival order in this queue; the unique tie-breaker of every index
 	id             [16]byte
 	body           string
-	md5OfBody      string
-	sentAt         int64 // unix ns: SentTimestamp
-	enqueuedAt     int64 // unix ns: retention counts from here
-	visibleAt      int64 // unix ns: when a delayed or in-flight message turns visible
-	receivedAt     int64 // unix ns of the latest receive: the 12 h visibility cap counts from it
-	firstReceiveAt int64 // unix ns, 0 until first received
+	md5OfBody      [16]byte // rendered in hex outside q.mu, on the way out
+	sentAt         int64    // unix ns: SentTimestamp
+	enqueuedAt     int64    // unix ns: retention counts from here
+	visibleAt      int64    // unix ns: when a delayed or in-flight message turns visible
+	receivedAt     int64    // unix ns of the latest receive: the 12 h visibility cap counts from it
+	firstReceiveAt int64    // unix ns, 0 until first received
 	receiveCount   uint32
 	state          messageState
 	meta           *messageMeta // nil for a message with no attributes, group or trace header
@@ -177,10 +177,8 @@ func errInvalidContents(r rune) *Error {
 			"#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].", r)
 }
 
-func md5Hex(b []byte) string {
-	sum := md5.Sum(b)
-	return hex.EncodeToString(sum[:])
-}
+// md5HexLen is the length of a rendered MD5.
+const md5HexLen = 2 * md5.Size
 
 // md5OfAttributes is AWS's MD5OfMessageAttributes: over the attributes sorted
 // by name, each as length-prefixed name, length-prefixed type, a transport

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -216,39 +217,41 @@ const maxReceive = 10
 // receive, so its MessageId and ReceiptHandle are rendered after q.mu is
 // released (see finishRender).
 type issued struct {
-	id [16]byte
-	r  receipt
+	id        [16]byte
+	md5OfBody [16]byte
+	r         receipt
 }
 
 func issuedFor(m *message) issued {
-	return issued{id: m.id, r: receipt{seq: m.seq, enqueuedAt: m.enqueuedAt, receiveCount: m.receiveCount}}
+	return issued{id: m.id, md5OfBody: m.md5OfBody, r: receipt{seq: m.seq, enqueuedAt: m.enqueuedAt, receiveCount: m.receiveCount}}
 }
 
-// finishRender fills in the MessageId and ReceiptHandle of received
-// messages. It needs no lock: they are the costly part of rendering, kept
-// out of the section senders and receivers contend for. All of them are cut
-// from one string, one allocation per receive.
+// finishRender fills in the MessageId, ReceiptHandle and MD5OfBody of
+// received messages. It needs no lock: they are the costly part of
+// rendering, kept out of the section senders and receivers contend for. All
+// of them are cut from one string, one allocation per receive.
 func (q *Queue) finishRender(msgs []Message, iss *[maxReceive]issued) {
-	const each = messageIDLen + handleStrLen
+	const each = messageIDLen + handleStrLen + md5HexLen
 	var buf [maxReceive * each]byte
 	for i := range msgs {
-		putMessageID(buf[i*each:], iss[i].id)
-		q.handles.put(buf[i*each+messageIDLen:], iss[i].r)
+		b := buf[i*each:]
+		putMessageID(b, iss[i].id)
+		q.handles.put(b[messageIDLen:], iss[i].r)
+		hex.Encode(b[messageIDLen+handleStrLen:], iss[i].md5OfBody[:])
 	}
 	s := string(buf[:len(msgs)*each])
 	for i := range msgs {
-		msgs[i].MessageId = s[i*each : i*each+messageIDLen]
-		msgs[i].ReceiptHandle = s[i*each+messageIDLen : (i+1)*each]
+		r := s[i*each : (i+1)*each]
+		msgs[i].MessageId = r[:messageIDLen]
+		msgs[i].ReceiptHandle = r[messageIDLen : messageIDLen+handleStrLen]
+		msgs[i].MD5OfBody = r[messageIDLen+handleStrLen:]
 	}
 }
 
-// render builds the Message a receive returns, but for the MessageId and
-// ReceiptHandle (see finishRender). q.mu must be held.
+// render builds the Message a receive returns, but for the MessageId,
+// ReceiptHandle and MD5OfBody (see finishRender). q.mu must be held.
 func (q *Queue) render(m *message, req receiveRequest) Message {
-	out := Message{
-		Body:      m.body,
-		MD5OfBody: m.md5OfBody,
-	}
+	out := Message{Body: m.body}
 	if m.meta != nil && len(req.attrs) > 0 && len(m.meta.attrs) > 0 {
 		out.MessageAttributes, out.MD5OfMessageAttributes = selectAttributes(m.meta, req.attrs)
 	}

@@ -2,6 +2,8 @@ package queue
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"time"
 )
 
@@ -45,8 +47,12 @@ func (q *Queue) SendMessage(ctx context.Context, in SendMessageInput) (SendMessa
 		return SendMessageOutput{}, err
 	}
 	// Rendering needs no lock: the result is fixed once enqueued, and q.mu
-	// is what receivers wait on.
-	return sendOutput(m, messageID(res.id), res.sequenceNumber), nil
+	// is what receivers wait on. MessageId and MD5 share one allocation.
+	var buf [messageIDLen + md5HexLen]byte
+	putMessageID(buf[:], res.id)
+	hex.Encode(buf[messageIDLen:], m.md5OfBody[:])
+	s := string(buf[:])
+	return sendOutput(m, s[:messageIDLen], s[messageIDLen:], res.sequenceNumber), nil
 }
 
 // send checks a prepared message against the queue and enqueues it.
@@ -102,7 +108,7 @@ func prepareMessage(in SendMessageInput) (*message, int, error) {
 		return nil, 0, errParam("MessageDeduplicationId", id,
 			"MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
-	m := &message{body: in.MessageBody, md5OfBody: md5Hex([]byte(in.MessageBody))}
+	m := &message{body: in.MessageBody, md5OfBody: md5.Sum([]byte(in.MessageBody))}
 	if len(attrs) > 0 || trace != "" || in.MessageGroupId != "" {
 		m.meta = &messageMeta{attrs: attrs, traceHeader: trace, groupID: in.MessageGroupId}
 		if len(attrs) > 0 {
@@ -203,9 +209,10 @@ func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) s
 	return sent{id: m.id, sequenceNumber: seqNum}
 }
 
-// sendOutput is the answer to sending m, with its rendered MessageId.
-func sendOutput(m *message, id, sequenceNumber string) SendMessageOutput {
-	out := SendMessageOutput{MessageId: id, MD5OfMessageBody: m.md5OfBody, SequenceNumber: sequenceNumber}
+// sendOutput is the answer to sending m, with its rendered MessageId and
+// MD5OfMessageBody.
+func sendOutput(m *message, id, md5OfBody, sequenceNumber string) SendMessageOutput {
+	out := SendMessageOutput{MessageId: id, MD5OfMessageBody: md5OfBody, SequenceNumber: sequenceNumber}
 	if m.meta != nil {
 		out.MD5OfMessageAttributes = m.meta.md5OfAttrs
 		out.MD5OfMessageSystemAttributes = m.meta.md5OfSysAttrs
