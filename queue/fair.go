@@ -19,6 +19,12 @@ type readySet interface {
 // queue: the tenant with the fewest messages in flight goes first, so one
 // busy tenant cannot hold up the others (Amazon SQS fair queues).
 type standardReady struct {
+	// The visible messages without a group are in inOrder if they turned
+	// visible in sequence order, the common case (sent without delay), and
+	// otherwise in ungrouped (redeliveries, ends of delays, returned dead
+	// letters): the ring adds and takes in O(1) where the tree pays a search
+	// and a rebalance each time.
+	inOrder   seqRing
 	ungrouped *btree.BTreeG[*message] // by seq
 	tenants   map[string]*tenant
 	// byLoad holds the tenants with visible messages by (inFlight, head seq,
@@ -79,7 +85,10 @@ func (r *standardReady) unplaced(m *message) {
 func (r *standardReady) add(m *message) {
 	t := r.tenantOf(m)
 	if t == nil {
-		r.ungrouped.ReplaceOrInsert(m)
+		if !r.inOrder.push(m) {
+			m.inRing = false // whatever a ring the queue dropped (purge) left
+			r.ungrouped.ReplaceOrInsert(m)
+		}
 		return
 	}
 	r.update(t, func() { t.ready.ReplaceOrInsert(m) })
@@ -88,7 +97,11 @@ func (r *standardReady) add(m *message) {
 func (r *standardReady) remove(m *message) {
 	t := r.tenantOf(m)
 	if t == nil {
-		r.ungrouped.Delete(m)
+		if m.inRing {
+			r.inOrder.remove(m)
+		} else {
+			r.ungrouped.Delete(m)
+		}
 		return
 	}
 	r.update(t, func() { t.ready.Delete(m) })
@@ -97,6 +110,9 @@ func (r *standardReady) remove(m *message) {
 // next ignores prev: a standard queue has no order to keep within a receive.
 func (r *standardReady) next(prev *message) *message {
 	m, _ := r.ungrouped.Min()
+	if h := r.inOrder.head(); h != nil && (m == nil || h.seq < m.seq) {
+		m = h
+	}
 	t, ok := r.byLoad.Min()
 	if !ok {
 		return m
@@ -148,4 +164,63 @@ func (r *standardReady) gone(m *message) {
 	if t.live == 0 {
 		delete(r.tenants, t.name)
 	}
+}
+
+// seqRing is a FIFO of messages in increasing seq order. A message goes in
+// only if its seq is above every seq pushed before, so each message enters
+// a ring at most once and m.inRing tells exactly whether its entry is live.
+// A message leaving from elsewhere than the head (deleted or expired while
+// visible) only clears m.inRing; its dead entry is dropped when it reaches
+// the head, which is therefore always live.
+type seqRing struct {
+	buf     []*message // a power of two long, or nil
+	start   int        // index of the head in buf
+	n       int        // entries, dead ones included
+	nextMin uint64     // the least seq push still takes
+}
+
+// push appends m if it keeps the ring in seq order, and reports whether it
+// did.
+func (r *seqRing) push(m *message) bool {
+	if m.seq < r.nextMin {
+		return false
+	}
+	if r.n == len(r.buf) {
+		r.resize(max(16, 2*len(r.buf)))
+	}
+	r.buf[(r.start+r.n)&(len(r.buf)-1)] = m
+	r.n++
+	r.nextMin = m.seq + 1
+	m.inRing = true
+	return true
+}
+
+// head returns the oldest live message, or nil.
+func (r *seqRing) head() *message {
+	if r.n == 0 {
+		return nil
+	}
+	return r.buf[r.start]
+}
+
+// remove takes m, which is in the ring, out of it.
+func (r *seqRing) remove(m *message) {
+	m.inRing = false
+	for r.n > 0 && !r.buf[r.start].inRing {
+		r.buf[r.start] = nil
+		r.start = (r.start + 1) & (len(r.buf) - 1)
+		r.n--
+	}
+	// Give memory back once a burst has drained.
+	if len(r.buf) > 64 && r.n < len(r.buf)/4 {
+		r.resize(len(r.buf) / 2)
+	}
+}
+
+func (r *seqRing) resize(size int) {
+	buf := make([]*message, size)
+	for i := range r.n {
+		buf[i] = r.buf[(r.start+i)&(len(r.buf)-1)]
+	}
+	r.buf, r.start = buf, 0
 }

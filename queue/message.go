@@ -86,6 +86,7 @@ type message struct {
 	firstReceiveAt int64    // unix ns, 0 until first received
 	receiveCount   uint32
 	state          messageState
+	inRing         bool         // in the in-order ring of standardReady (see seqRing)
 	meta           *messageMeta // nil for a message with no attributes, group or trace header
 }
 
