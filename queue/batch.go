@@ -134,6 +134,7 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 	now := q.nowLocked()
 	q.catchUpLocked(now)
 	out := SendMessageBatchOutput{Successful: make([]SendMessageBatchResultEntry, 0, len(in.Entries))}
+	visible := 0
 	for i, e := range in.Entries {
 		err := errs[i]
 		if err == nil && sizes[i] > q.settings.maxMessageSize {
@@ -148,9 +149,14 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 			out.Failed = append(out.Failed, failedEntry(e.Id, err))
 			continue
 		}
-		results = append(results, q.enqueueLocked(msgs[i], e.DelaySeconds, now))
+		res, vis := q.enqueueLocked(msgs[i], e.DelaySeconds, now)
+		if vis {
+			visible++
+		}
+		results = append(results, res)
 		out.Successful = append(out.Successful, SendMessageBatchResultEntry{Id: e.Id})
 	}
+	q.wakeForLocked(visible)
 	q.mu.Unlock()
 	// As in SendMessage, render outside q.mu; the ids and MD5s are cut
 	// from one string, one allocation per request.

@@ -42,10 +42,10 @@ type Queue struct {
 	fifo    *fifoState // nil for a standard queue
 	probe   message    // search key of lookupLocked
 
-	// notify is closed and replaced when a message may have become
-	// receivable, to wake long polls; only while waiters > 0.
-	notify  chan struct{}
-	waiters int
+	// sleepers are the long polls waiting for a message, oldest first;
+	// waiters counts them.
+	sleepers waiterList
+	waiters  int
 }
 
 const btreeDegree = 32
@@ -73,7 +73,6 @@ func newQueue(svc *Service, name string, st settings, now time.Time, seed1, seed
 		tags:     map[string]string{},
 		all:      btree.NewG(btreeDegree, byEnqueued),
 		pending:  btree.NewG(btreeDegree, byVisibleAt),
-		notify:   make(chan struct{}),
 	}
 	q.handles = newHandleKey(q.rng)
 	if st.fifo {
@@ -211,11 +210,91 @@ func (q *Queue) nextDeadlineLocked() (time.Time, bool) {
 
 // wakeLocked wakes every long poll so it looks again. q.mu must be held.
 func (q *Queue) wakeLocked() {
-	if q.waiters == 0 {
-		return
+	for q.sleepers.first != nil {
+		q.wakeFirstLocked()
 	}
-	close(q.notify)
-	q.notify = make(chan struct{})
+}
+
+// wakeForLocked wakes long polls, oldest first, until they could take n
+// messages between them: for n messages just sent, waking more would only
+// have the others find nothing and sleep again, all contending for q.mu.
+// This wakes enough: a woken poll looks under q.mu and takes what it can,
+// or passes its wake on if it gives up (see ReceiveMessage). q.mu must be
+// held.
+func (q *Queue) wakeForLocked(n int) {
+	for n > 0 && q.sleepers.first != nil {
+		n -= q.wakeFirstLocked()
+	}
+}
+
+// wakeFirstLocked wakes the oldest long poll and returns how many messages
+// it takes. q.mu must be held.
+func (q *Queue) wakeFirstLocked() int {
+	w := q.sleepers.first
+	q.sleepers.remove(w)
+	q.waiters--
+	w.wake <- struct{}{} // cannot block: listed, its buffer is empty
+	return w.max
+}
+
+// waiter is one long poll asleep on a queue. It is listed in q.sleepers
+// while it sleeps; whoever wakes it unlists it, under q.mu.
+type waiter struct {
+	wake       chan struct{} // buffered, so that waking never blocks
+	max        int           // the poll's MaxNumberOfMessages
+	listed     bool
+	prev, next *waiter
+}
+
+// waiterList is a doubly linked list of waiters, oldest first.
+type waiterList struct{ first, last *waiter }
+
+func (l *waiterList) push(w *waiter) {
+	w.prev, w.next, w.listed = l.last, nil, true
+	if l.last != nil {
+		l.last.next = w
+	} else {
+		l.first = w
+	}
+	l.last = w
+}
+
+func (l *waiterList) remove(w *waiter) {
+	if w.prev != nil {
+		w.prev.next = w.next
+	} else {
+		l.first = w.next
+	}
+	if w.next != nil {
+		w.next.prev = w.prev
+	} else {
+		l.last = w.prev
+	}
+	w.prev, w.next, w.listed = nil, nil, false
+}
+
+// sleepLocked lists w as asleep. q.mu must be held.
+func (q *Queue) sleepLocked(w *waiter) {
+	q.sleepers.push(w)
+	q.waiters++
+}
+
+// awakeLocked unlists w after it slept and reports whether it was woken
+// for a message (rather than by its timer, the service's close or its
+// context); its channel is left empty for the next sleep. q.mu must be held.
+func (q *Queue) awakeLocked(w *waiter) (woken bool) {
+	if w.listed {
+		q.sleepers.remove(w)
+		q.waiters--
+		return false
+	}
+	// Whoever unlisted w sent on its channel under q.mu, which we hold:
+	// the wake is in the buffer unless the sleep already took it.
+	select {
+	case <-w.wake:
+	default:
+	}
+	return true
 }
 
 // wakeIfFirstDueLocked wakes every long poll when m, just made delayed or in

@@ -59,10 +59,13 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 		return ReceiveMessageOutput{}, err
 	}
 	var deadline time.Time
+	// w is the poll's place among the sleepers, made at its first sleep.
+	// (Not pooled: testing/synctest forbids sharing channels across tests.)
+	var w *waiter
 	for first := true; ; first = false {
 		q.lock()
-		if !first {
-			q.waiters--
+		if w != nil {
+			q.awakeLocked(w)
 		}
 		if err := q.checkLocked(); err != nil {
 			q.mu.Unlock()
@@ -87,14 +90,15 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 		var iss [maxReceive]issued
 		msgs, dead := q.receiveLocked(now, req, &iss)
 		done := len(msgs) > 0 || !now.Before(deadline)
-		var notify chan struct{}
 		wakeAt := deadline
 		if !done {
 			if next, ok := q.nextDeadlineLocked(); ok && next.Before(wakeAt) {
 				wakeAt = next
 			}
-			q.waiters++
-			notify = q.notify
+			if w == nil {
+				w = &waiter{wake: make(chan struct{}, 1), max: req.max}
+			}
+			q.sleepLocked(w)
 		}
 		q.mu.Unlock()
 		q.finishRender(msgs, &iss)
@@ -104,16 +108,20 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 		if done {
 			return ReceiveMessageOutput{Messages: msgs}, nil
 		}
-		if err := q.sleep(ctx, notify, wakeAt.Sub(now)); err != nil {
+		if err := q.sleep(ctx, w.wake, wakeAt.Sub(now)); err != nil {
 			q.mu.Lock()
-			q.waiters--
+			if q.awakeLocked(w) {
+				// Woken for messages this poll will not take: wake
+				// another in its place, or they could sit unnoticed.
+				q.wakeForLocked(w.max)
+			}
 			q.mu.Unlock()
 			return ReceiveMessageOutput{}, err
 		}
 	}
 }
 
-// sleep blocks until notify closes, d passes on the clock, the service
+// sleep blocks until a wake arrives on notify, d passes on the clock, the service
 // closes, or ctx is done.
 func (q *Queue) sleep(ctx context.Context, notify <-chan struct{}, d time.Duration) error {
 	t := q.svc.cfg.clock.Timer(d)

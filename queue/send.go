@@ -71,7 +71,11 @@ func (q *Queue) send(m *message, size int, in SendMessageInput) (sent, error) {
 	}
 	now := q.nowLocked()
 	q.catchUpLocked(now)
-	return q.enqueueLocked(m, in.DelaySeconds, now), nil
+	res, visible := q.enqueueLocked(m, in.DelaySeconds, now)
+	if visible {
+		q.wakeForLocked(1)
+	}
+	return res, nil
 }
 
 // sent is what a send answers with beyond the message's own checksums: the
@@ -176,13 +180,15 @@ func (q *Queue) checkSendLocked(m *message, in SendMessageInput) error {
 
 // enqueueLocked gives m its identity and puts it in the queue, delayed by
 // delay or the queue's default; on a FIFO queue a duplicate is answered and
-// dropped. q.mu must be held.
-func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) sent {
+// dropped. visible reports that m is receivable now: the caller wakes long
+// polls for it (wakeForLocked), once for all the messages of a batch.
+// q.mu must be held.
+func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) (res sent, visible bool) {
 	t := now.UnixNano()
 	d := q.settings.delay
 	if q.fifo != nil {
 		if original, dup := q.fifo.dedup.get(q.dedupKey(m), t); dup {
-			return original // AWS answers with the original MessageId and SequenceNumber
+			return original, false // AWS answers with the original MessageId and SequenceNumber
 		}
 	} else if delay != nil {
 		d = *delay
@@ -200,13 +206,13 @@ func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) s
 		q.wakeIfFirstDueLocked(m) // a long poll may sleep past m's end of delay
 	} else {
 		q.insertLocked(m, stateVisible, 0)
-		q.wakeLocked()
+		visible = true
 	}
 	var seqNum string
 	if m.meta != nil {
 		seqNum = m.meta.sequenceNumber
 	}
-	return sent{id: m.id, sequenceNumber: seqNum}
+	return sent{id: m.id, sequenceNumber: seqNum}, visible
 }
 
 // sendOutput is the answer to sending m, with its rendered MessageId and

@@ -322,9 +322,7 @@ func (s *Service) DeleteQueue(ctx context.Context, in DeleteQueueInput) (DeleteQ
 	s.forgetOldDeletionsLocked(now)
 	q.mu.Lock()
 	q.deleted = true
-	q.waiters++ // force the wake below
 	q.wakeLocked()
-	q.waiters--
 	q.mu.Unlock()
 	return DeleteQueueOutput{}, nil
 }
