@@ -168,6 +168,11 @@ type fifoReady struct {
 	// available holds the groups whose first message is visible, by the
 	// sequence of that message.
 	available *btree.BTreeG[*fifoGroup]
+	// nodes is the node free list the groups' trees share: a group comes
+	// and goes with its messages, and a tree of its own would allocate a
+	// free list every time.
+	nodes *btree.FreeListG[*message]
+	probe message // search key of next, a field so it does not escape
 }
 
 // fifoGroup is one MessageGroupId of a FIFO queue.
@@ -181,6 +186,7 @@ type fifoGroup struct {
 func newFifoReady() *fifoReady {
 	return &fifoReady{
 		groups: map[string]*fifoGroup{},
+		nodes:  btree.NewFreeListG[*message](btree.DefaultFreeListSize),
 		available: btree.NewG(btreeDegree, func(a, b *fifoGroup) bool {
 			return a.headSeq < b.headSeq || a.headSeq == b.headSeq && a.name < b.name
 		}),
@@ -190,7 +196,7 @@ func newFifoReady() *fifoReady {
 func (r *fifoReady) group(m *message) *fifoGroup {
 	g := r.groups[m.meta.groupID]
 	if g == nil {
-		g = &fifoGroup{name: m.meta.groupID, msgs: btree.NewG(btreeDegree, bySeq)}
+		g = &fifoGroup{name: m.meta.groupID, msgs: btree.NewWithFreeListG(btreeDegree, bySeq, r.nodes)}
 		r.groups[g.name] = g
 	}
 	return g
@@ -234,7 +240,8 @@ func (r *fifoReady) refresh(g *fifoGroup) {
 func (r *fifoReady) next(prev *message) *message {
 	if prev != nil {
 		var after *message
-		r.group(prev).msgs.AscendGreaterOrEqual(&message{seq: prev.seq + 1}, func(m *message) bool {
+		r.probe.seq = prev.seq + 1
+		r.group(prev).msgs.AscendGreaterOrEqual(&r.probe, func(m *message) bool {
 			after = m
 			return false
 		})
