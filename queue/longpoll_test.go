@@ -223,8 +223,8 @@ func TestLongPollInterrupted(t *testing.T) {
 	}
 }
 
-// Several waiters on one queue: one message wakes them all, one gets it, the
-// others wait on until their own deadline.
+// Several waiters on one queue: one message wakes the oldest of them, which
+// gets it; the others wait on until their own deadline.
 func TestLongPollManyWaiters(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := newEnv(t)
@@ -256,6 +256,64 @@ func TestLongPollManyWaiters(t *testing.T) {
 			if r := dpReturned(t, p, "at the deadline"); r.err != nil || r.out.Messages != nil {
 				t.Fatalf("poll returned %d messages, error %v; want none", len(r.out.Messages), r.err)
 			}
+		}
+	})
+}
+
+// On a FIFO queue, deleting the message that holds up its group makes the
+// next one receivable at once: a long poll waiting for it returns then.
+func TestLongPollFifoGroupUnblockedByDelete(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t)
+		q := e.create("jobs.fifo", queue.Attributes{FifoQueue: new(true), ContentBasedDeduplication: new(true)})
+		for _, body := range []string{"first", "second"} {
+			if _, err := q.SendMessage(e.ctx, queue.SendMessageInput{MessageBody: body, MessageGroupId: "g"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := q.ReceiveMessage(e.ctx, queue.ReceiveMessageInput{VisibilityTimeout: new(time.Minute)})
+		if err != nil || len(got.Messages) != 1 || got.Messages[0].Body != "first" {
+			t.Fatalf("receive: %+v, %v; want [first]", got.Messages, err)
+		}
+		poll := dpStartPoll(e.ctx, q, queue.ReceiveMessageInput{WaitTimeSeconds: new(20 * time.Second)})
+		dpBlocked(t, poll, "while the group's first message is in flight")
+		if _, err := q.DeleteMessage(e.ctx, queue.DeleteMessageInput{ReceiptHandle: got.Messages[0].ReceiptHandle}); err != nil {
+			t.Fatal(err)
+		}
+		r := dpReturned(t, poll, "after the first message was deleted")
+		if r.err != nil || len(r.out.Messages) != 1 || r.out.Messages[0].Body != "second" {
+			t.Fatalf("poll: %+v, %v; want [second]", r.out.Messages, r.err)
+		}
+	})
+}
+
+// A poll woken for a message that then gives up (its context is cancelled
+// at the same moment) passes the wake on: the message never sits unnoticed
+// while another poll waits. Which of the two selects wins is up to the Go
+// scheduler, so both outcomes are accepted; -count=20 sees both.
+func TestLongPollCancelledWakePassesOn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t)
+		q := e.create("q", queue.Attributes{})
+		ctx, cancel := context.WithCancel(e.ctx)
+		first := dpStartPoll(ctx, q, queue.ReceiveMessageInput{WaitTimeSeconds: new(20 * time.Second)})
+		second := dpStartPoll(e.ctx, q, queue.ReceiveMessageInput{WaitTimeSeconds: new(20 * time.Second)})
+		e.send(q, "m") // wakes the first poll...
+		cancel()       // ...which may give up before it looks
+		r1 := dpReturned(t, first, "after the send and the cancel")
+		if r1.err == nil {
+			if len(r1.out.Messages) != 1 {
+				t.Fatalf("first poll: %d messages, want 1", len(r1.out.Messages))
+			}
+			dpBlocked(t, second, "after the first poll took the message")
+			return
+		}
+		if !errors.Is(r1.err, context.Canceled) {
+			t.Fatalf("first poll: %v, want context.Canceled", r1.err)
+		}
+		r2 := dpReturned(t, second, "after the first poll gave up")
+		if r2.err != nil || len(r2.out.Messages) != 1 {
+			t.Fatalf("second poll: %d messages, %v; want the message", len(r2.out.Messages), r2.err)
 		}
 	})
 }

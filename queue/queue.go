@@ -171,9 +171,15 @@ func (q *Queue) removeLocked(m *message) {
 // dropLocked deletes a live message, already out of q.all, from every other
 // index. q.mu must be held.
 func (q *Queue) dropLocked(m *message) {
+	heldGroup := q.fifo != nil && (m.state == stateInFlight || m.state == stateDelayed)
 	q.unplace(m)
 	q.ready.gone(m)
 	m.state = stateGone
+	if heldGroup {
+		// The next message of m's group may be receivable now: let a long
+		// poll look (it sleeps again if not).
+		q.wakeForLocked(1)
+	}
 }
 
 func (q *Queue) unplace(m *message) {
