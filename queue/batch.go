@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"time"
 )
@@ -163,24 +162,28 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 	}
 	q.wakeForLocked(visible)
 	q.mu.Unlock()
-	// As in SendMessage, render outside q.mu; the ids and MD5s are cut
-	// from one string, one allocation per request.
-	const each = messageIDLen + md5HexLen
-	var buf [MaxBatchEntries * each]byte
+	// As in SendMessage, render outside q.mu; the ids, MD5s and sequence
+	// numbers are cut from one string, one allocation per request.
+	var buf [MaxBatchEntries * sendRenderLen]byte
+	var ends [MaxBatchEntries]int
+	rendered := buf[:0]
 	j := 0
 	for _, m := range msgs {
 		if m != nil {
-			putMessageID(buf[j*each:], results[j].id)
-			hex.Encode(buf[j*each+messageIDLen:], m.md5OfBody[:])
+			rendered = renderSent(rendered, m, results[j])
+			ends[j] = len(rendered)
 			j++
 		}
 	}
-	rendered := string(buf[:len(results)*each])
+	s := string(rendered)
 	j = 0
 	for _, m := range msgs {
 		if m != nil {
-			r := rendered[j*each : (j+1)*each]
-			out.Successful[j].SendMessageOutput = sendOutput(m, r[:messageIDLen], r[messageIDLen:], results[j].sequenceNumber)
+			start := 0
+			if j > 0 {
+				start = ends[j-1]
+			}
+			out.Successful[j].SendMessageOutput = sendOutput(m, s[start:ends[j]])
 			j++
 		}
 	}

@@ -3,7 +3,6 @@ package queue
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"time"
 
 	"github.com/google/btree"
@@ -44,19 +43,34 @@ func newFifoState() *fifoState {
 	}
 }
 
-// nextSequenceNumber returns a SequenceNumber shaped like AWS's: every one
-// seen on AWS is 2^64 + SentTimestamp_ms × 256000 + a small counter, a
-// 20-digit number. Strictly increasing within the queue.
-func (f *fifoState) nextSequenceNumber(now int64) string {
+// nextSequenceNumber returns the next SequenceNumber, less 2^64 (see
+// putSequenceNumber): kept as a number under q.mu, rendered only on the way
+// out. Never 0, which stands for "none" in messageMeta.
+func (f *fifoState) nextSequenceNumber(now int64) uint64 {
 	x := max(f.lastSequenceNumber+1, uint64(now/int64(time.Millisecond))*256000)
 	f.lastSequenceNumber = x
-	// 2^64 + x in decimal: 2^64 = 18×10^18 + 446744073709551616.
+	return x
+}
+
+// sequenceNumberLen is the length of a rendered SequenceNumber.
+const sequenceNumberLen = 20
+
+// putSequenceNumber renders the SequenceNumber 2^64 + x into
+// b[:sequenceNumberLen], shaped like AWS's: every one seen on AWS is
+// 2^64 + SentTimestamp_ms × 256000 + a small counter, a 20-digit number.
+func putSequenceNumber(b []byte, x uint64) {
+	_ = b[sequenceNumberLen-1]
+	// 2^64 = 18×10^18 + 446744073709551616, and 2^64 + x < 2^65 < 37×10^18:
+	// two digits of hi, eighteen of lo.
 	const e18 = 1_000_000_000_000_000_000
 	lo := 446_744_073_709_551_616 + x%e18
 	hi := 18 + x/e18 + lo/e18
 	lo %= e18
-	s := strconv.FormatUint(lo, 10)
-	return strconv.FormatUint(hi, 10) + "000000000000000000"[len(s):] + s
+	b[0], b[1] = '0'+byte(hi/10), '0'+byte(hi%10)
+	for i := sequenceNumberLen - 1; i >= 2; i-- {
+		b[i] = '0' + byte(lo%10)
+		lo /= 10
+	}
 }
 
 func (f *fifoState) expire(now int64) {
@@ -143,7 +157,7 @@ func (q *Queue) replayLocked(id string, now int64, vis time.Duration, req receiv
 	for i, m := range msgs {
 		q.moveLocked(m, stateInFlight, now+int64(vis))
 		m.receivedAt = now
-		iss[i] = issuedFor(m)
+		iss[i] = issuedFor(m, req)
 		out[i] = q.render(m, req)
 	}
 	return out, true

@@ -98,7 +98,7 @@ type messageMeta struct {
 	md5OfSysAttrs       string
 	groupID             string
 	dedupID             string
-	sequenceNumber      string
+	sequenceNumber      uint64  // FIFO: the SequenceNumber less 2^64, rendered on the way out (putSequenceNumber)
 	tenant              *tenant // the fair-queue tenant of a grouped standard message
 	changes             uint32  // visibility changes, which end a FIFO receive attempt
 	deadLetterSourceArn string

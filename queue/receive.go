@@ -206,7 +206,7 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest, iss *[maxReceiv
 		if out == nil {
 			out = make([]Message, 0, min(req.max, q.counts[stateVisible]+1))
 		}
-		iss[len(out)] = issuedFor(m)
+		iss[len(out)] = issuedFor(m, req)
 		out = append(out, q.render(m, req))
 		if fifoAttempt {
 			taken = append(taken, m)
@@ -223,36 +223,55 @@ const maxReceive = 10
 
 // issued is what identifies the i-th message of a receive: fixed at the
 // receive, so its MessageId and ReceiptHandle are rendered after q.mu is
-// released (see finishRender).
+// released (see finishRender), and so is its SequenceNumber attribute.
 type issued struct {
-	id        [16]byte
-	md5OfBody [16]byte
-	r         receipt
+	id             [16]byte
+	md5OfBody      [16]byte
+	r              receipt
+	sequenceNumber uint64 // less 2^64; 0 unless the receive asked for it
 }
 
-func issuedFor(m *message) issued {
-	return issued{id: m.id, md5OfBody: m.md5OfBody, r: receipt{seq: m.seq, enqueuedAt: m.enqueuedAt, receiveCount: m.receiveCount}}
+func issuedFor(m *message, req receiveRequest) issued {
+	iss := issued{id: m.id, md5OfBody: m.md5OfBody, r: receipt{seq: m.seq, enqueuedAt: m.enqueuedAt, receiveCount: m.receiveCount}}
+	if m.meta != nil && m.meta.sequenceNumber != 0 && wantSystem(req.system, SystemAttributeSequenceNumber) {
+		iss.sequenceNumber = m.meta.sequenceNumber
+	}
+	return iss
 }
 
-// finishRender fills in the MessageId, ReceiptHandle and MD5OfBody of
-// received messages. It needs no lock: they are the costly part of
-// rendering, kept out of the section senders and receivers contend for. All
-// of them are cut from one string, one allocation per receive.
+// finishRender fills in the MessageId, ReceiptHandle, MD5OfBody and
+// SequenceNumber attribute of received messages. It needs no lock: they are
+// the costly part of rendering, kept out of the section senders and
+// receivers contend for. All of them are cut from one string, one
+// allocation per receive.
 func (q *Queue) finishRender(msgs []Message, iss *[maxReceive]issued) {
 	const each = messageIDLen + handleStrLen + md5HexLen
-	var buf [maxReceive * each]byte
+	var buf [maxReceive * (each + sequenceNumberLen)]byte
+	var ends [maxReceive]int
+	n := 0
 	for i := range msgs {
-		b := buf[i*each:]
+		b := buf[n:]
 		putMessageID(b, iss[i].id)
 		q.handles.put(b[messageIDLen:], iss[i].r)
 		hex.Encode(b[messageIDLen+handleStrLen:], iss[i].md5OfBody[:])
+		n += each
+		if iss[i].sequenceNumber != 0 {
+			putSequenceNumber(buf[n:], iss[i].sequenceNumber)
+			n += sequenceNumberLen
+		}
+		ends[i] = n
 	}
-	s := string(buf[:len(msgs)*each])
+	s := string(buf[:n])
+	start := 0
 	for i := range msgs {
-		r := s[i*each : (i+1)*each]
+		r := s[start:ends[i]]
+		start = ends[i]
 		msgs[i].MessageId = r[:messageIDLen]
 		msgs[i].ReceiptHandle = r[messageIDLen : messageIDLen+handleStrLen]
-		msgs[i].MD5OfBody = r[messageIDLen+handleStrLen:]
+		msgs[i].MD5OfBody = r[messageIDLen+handleStrLen : each]
+		if len(r) > each {
+			msgs[i].Attributes[SystemAttributeSequenceNumber] = r[each:]
+		}
 	}
 }
 
@@ -305,14 +324,7 @@ func attributeSelected(name string, names []string) bool {
 
 // systemAttributes renders the requested system attributes of m.
 func (q *Queue) systemAttributes(m *message, names []MessageSystemAttributeName) map[MessageSystemAttributeName]string {
-	want := func(n MessageSystemAttributeName) bool {
-		for _, x := range names {
-			if x == n || x == SystemAttributeAll {
-				return true
-			}
-		}
-		return false
-	}
+	want := func(n MessageSystemAttributeName) bool { return wantSystem(names, n) }
 	out := map[MessageSystemAttributeName]string{}
 	ms := func(ns int64) string { return strconv.FormatInt(ns/int64(time.Millisecond), 10) }
 	if want(SystemAttributeSenderId) {
@@ -336,8 +348,18 @@ func (q *Queue) systemAttributes(m *message, names []MessageSystemAttributeName)
 		put(SystemAttributeAWSTraceHeader, meta.traceHeader)
 		put(SystemAttributeMessageGroupId, meta.groupID)
 		put(SystemAttributeMessageDeduplicationId, meta.dedupID)
-		put(SystemAttributeSequenceNumber, meta.sequenceNumber)
+		// SequenceNumber is rendered outside q.mu, by finishRender.
 		put(SystemAttributeDeadLetterQueueSourceArn, meta.deadLetterSourceArn)
 	}
 	return out
+}
+
+// wantSystem reports whether names select the system attribute n.
+func wantSystem(names []MessageSystemAttributeName, n MessageSystemAttributeName) bool {
+	for _, x := range names {
+		if x == n || x == SystemAttributeAll {
+			return true
+		}
+	}
+	return false
 }

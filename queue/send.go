@@ -47,12 +47,27 @@ func (q *Queue) SendMessage(ctx context.Context, in SendMessageInput) (SendMessa
 		return SendMessageOutput{}, err
 	}
 	// Rendering needs no lock: the result is fixed once enqueued, and q.mu
-	// is what receivers wait on. MessageId and MD5 share one allocation.
-	var buf [messageIDLen + md5HexLen]byte
-	putMessageID(buf[:], res.id)
-	hex.Encode(buf[messageIDLen:], m.md5OfBody[:])
-	s := string(buf[:])
-	return sendOutput(m, s[:messageIDLen], s[messageIDLen:], res.sequenceNumber), nil
+	// is what receivers wait on. MessageId, MD5 and SequenceNumber share
+	// one allocation.
+	var buf [sendRenderLen]byte
+	return sendOutput(m, string(renderSent(buf[:0], m, res))), nil
+}
+
+// sendRenderLen is the most bytes renderSent appends.
+const sendRenderLen = messageIDLen + md5HexLen + sequenceNumberLen
+
+// renderSent appends the MessageId, MD5OfMessageBody and, on a FIFO queue,
+// the SequenceNumber of a send to b.
+func renderSent(b []byte, m *message, res sent) []byte {
+	n := len(b)
+	b = b[:n+messageIDLen+md5HexLen]
+	putMessageID(b[n:], res.id)
+	hex.Encode(b[n+messageIDLen:], m.md5OfBody[:])
+	if res.sequenceNumber != 0 {
+		b = b[:len(b)+sequenceNumberLen]
+		putSequenceNumber(b[len(b)-sequenceNumberLen:], res.sequenceNumber)
+	}
+	return b
 }
 
 // send checks a prepared message against the queue and enqueues it.
@@ -82,7 +97,7 @@ func (q *Queue) send(m *message, size int, in SendMessageInput) (sent, error) {
 // MessageId and SequenceNumber, those of the original for a FIFO duplicate.
 type sent struct {
 	id             [16]byte
-	sequenceNumber string
+	sequenceNumber uint64 // less 2^64, as in messageMeta; 0 on a standard queue
 }
 
 // prepareMessage validates what can be checked without the queue and builds
@@ -208,17 +223,20 @@ func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) (
 		q.insertLocked(m, stateVisible, 0)
 		visible = true
 	}
-	var seqNum string
+	var seqNum uint64
 	if m.meta != nil {
 		seqNum = m.meta.sequenceNumber
 	}
 	return sent{id: m.id, sequenceNumber: seqNum}, visible
 }
 
-// sendOutput is the answer to sending m, with its rendered MessageId and
-// MD5OfMessageBody.
-func sendOutput(m *message, id, md5OfBody, sequenceNumber string) SendMessageOutput {
-	out := SendMessageOutput{MessageId: id, MD5OfMessageBody: md5OfBody, SequenceNumber: sequenceNumber}
+// sendOutput is the answer to sending m, given what renderSent rendered.
+func sendOutput(m *message, rendered string) SendMessageOutput {
+	out := SendMessageOutput{
+		MessageId:        rendered[:messageIDLen],
+		MD5OfMessageBody: rendered[messageIDLen : messageIDLen+md5HexLen],
+		SequenceNumber:   rendered[messageIDLen+md5HexLen:],
+	}
 	if m.meta != nil {
 		out.MD5OfMessageAttributes = m.meta.md5OfAttrs
 		out.MD5OfMessageSystemAttributes = m.meta.md5OfSysAttrs
