@@ -1,35 +1,39 @@
 package queue
 
-import "github.com/google/btree"
-
 // window remembers keys for a fixed time: the 5-minute deduplication window
 // and the 5-minute window of receive attempts of a FIFO queue. Entries are
 // forgotten lazily, by expire, in deadline order.
+//
+// Unlike the queue's other indexes this is not a B-tree but a map and a FIFO
+// of deadlines: every entry of a window expires a fixed interval after the
+// queue's clock, which never goes back, so deadlines arrive in increasing
+// order and the oldest entry is always the next to expire. Each operation
+// is then O(1), where two B-trees keyed by string paid two searches and
+// rebalances (and string compares) per send. Were a deadline ever out of
+// order, get would still check it; only forgetting would be late.
 type window[V any] struct {
-	byKey    *btree.BTreeG[*windowEntry[V]]
-	byExpiry *btree.BTreeG[*windowEntry[V]]
-	nextSeq  uint64
+	byKey map[string]windowEntry[V]
+	// order holds every put in put order, so in deadline order. An entry
+	// replaced by a later put stays until it reaches the front, where
+	// expire finds the key's live entry not yet due and leaves it.
+	order deadlineRing
+	// peak is the most keys byKey held since it was made: a Go map keeps
+	// its peak size, so expire rebuilds it once it holds far fewer.
+	peak int
 }
 
 type windowEntry[V any] struct {
-	key       string
 	expiresAt int64 // unix ns
-	seq       uint64
 	value     V
 }
 
 func newWindow[V any]() *window[V] {
-	return &window[V]{
-		byKey: btree.NewG(btreeDegree, func(a, b *windowEntry[V]) bool { return a.key < b.key }),
-		byExpiry: btree.NewG(btreeDegree, func(a, b *windowEntry[V]) bool {
-			return a.expiresAt < b.expiresAt || a.expiresAt == b.expiresAt && a.seq < b.seq
-		}),
-	}
+	return &window[V]{byKey: map[string]windowEntry[V]{}}
 }
 
 // get returns the value of a key that has not expired by now.
 func (w *window[V]) get(key string, now int64) (V, bool) {
-	e, ok := w.byKey.Get(&windowEntry[V]{key: key})
+	e, ok := w.byKey[key]
 	if !ok || e.expiresAt <= now {
 		var zero V
 		return zero, false
@@ -39,28 +43,82 @@ func (w *window[V]) get(key string, now int64) (V, bool) {
 
 // put remembers key until expiresAt, replacing an earlier entry.
 func (w *window[V]) put(key string, v V, expiresAt int64) {
-	if old, ok := w.byKey.Get(&windowEntry[V]{key: key}); ok {
-		w.byExpiry.Delete(old)
-	}
-	w.nextSeq++
-	e := &windowEntry[V]{key: key, expiresAt: expiresAt, seq: w.nextSeq, value: v}
-	w.byKey.ReplaceOrInsert(e)
-	w.byExpiry.ReplaceOrInsert(e)
+	w.byKey[key] = windowEntry[V]{expiresAt: expiresAt, value: v}
+	w.peak = max(w.peak, len(w.byKey))
+	w.order.push(deadline{key: key, at: expiresAt})
 }
 
 // expire forgets every entry whose time ended by now.
 func (w *window[V]) expire(now int64) {
 	for {
-		e, ok := w.byExpiry.Min()
-		if !ok || e.expiresAt > now {
-			return
+		d, ok := w.order.front()
+		if !ok || d.at > now {
+			break
 		}
-		w.byExpiry.DeleteMin()
-		w.byKey.Delete(e)
+		w.order.pop()
+		// The key's live entry may be a later put's, not yet due.
+		if e, ok := w.byKey[d.key]; ok && e.expiresAt <= now {
+			delete(w.byKey, d.key)
+		}
+	}
+	// Give memory back once a burst has expired: the copy costs O(len),
+	// less than the 7/8 × peak deletions since the map last grew.
+	if w.peak > 1024 && len(w.byKey) < w.peak/8 {
+		m := make(map[string]windowEntry[V], len(w.byKey))
+		for k, e := range w.byKey {
+			m[k] = e
+		}
+		w.byKey, w.peak = m, len(m)
 	}
 }
 
 func (w *window[V]) clear() {
-	w.byKey.Clear(false)
-	w.byExpiry.Clear(false)
+	w.byKey, w.peak = map[string]windowEntry[V]{}, 0
+	w.order = deadlineRing{}
+}
+
+// deadline is one put of a window: its key, and when it expires.
+type deadline struct {
+	key string
+	at  int64 // unix ns
+}
+
+// deadlineRing is a FIFO of deadlines in a ring buffer a power of two long.
+type deadlineRing struct {
+	buf   []deadline
+	start int // index of the front in buf
+	n     int
+}
+
+func (r *deadlineRing) push(d deadline) {
+	if r.n == len(r.buf) {
+		r.resize(max(16, 2*len(r.buf)))
+	}
+	r.buf[(r.start+r.n)&(len(r.buf)-1)] = d
+	r.n++
+}
+
+func (r *deadlineRing) front() (deadline, bool) {
+	if r.n == 0 {
+		return deadline{}, false
+	}
+	return r.buf[r.start], true
+}
+
+func (r *deadlineRing) pop() {
+	r.buf[r.start] = deadline{} // drop the key string for the GC
+	r.start = (r.start + 1) & (len(r.buf) - 1)
+	r.n--
+	// Give memory back once a burst has drained.
+	if len(r.buf) > 64 && r.n < len(r.buf)/4 {
+		r.resize(len(r.buf) / 2)
+	}
+}
+
+func (r *deadlineRing) resize(size int) {
+	buf := make([]deadline, size)
+	for i := range r.n {
+		buf[i] = r.buf[(r.start+i)&(len(r.buf)-1)]
+	}
+	r.buf, r.start = buf, 0
 }
