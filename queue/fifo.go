@@ -207,18 +207,28 @@ func newFifoReady() *fifoReady {
 	}
 }
 
-func (r *fifoReady) group(m *message) *fifoGroup {
+// enter puts m, which just entered the queue, in its group, and caches the
+// group in m.meta: every later change of m's state finds it there rather
+// than by a map lookup on the group id.
+func (r *fifoReady) enter(m *message) *fifoGroup {
 	g := r.groups[m.meta.groupID]
 	if g == nil {
 		g = &fifoGroup{name: m.meta.groupID, msgs: btree.NewWithFreeListG(btreeDegree, bySeq, r.nodes)}
 		r.groups[g.name] = g
 	}
+	g.msgs.ReplaceOrInsert(m)
+	m.meta.group = g
 	return g
 }
 
+// placed lists or unlists m's group as m's new state requires. m stays in
+// its group's tree, keyed by seq alone, from when it enters the queue
+// (m.meta.group is nil until then) until it leaves.
 func (r *fifoReady) placed(m *message) {
-	g := r.group(m)
-	g.msgs.ReplaceOrInsert(m)
+	g := m.meta.group
+	if g == nil {
+		g = r.enter(m)
+	}
 	r.refresh(g)
 }
 
@@ -226,7 +236,8 @@ func (r *fifoReady) placed(m *message) {
 func (r *fifoReady) unplaced(m *message) {}
 
 func (r *fifoReady) gone(m *message) {
-	g := r.group(m)
+	g := m.meta.group
+	m.meta.group = nil
 	g.msgs.Delete(m)
 	r.refresh(g)
 	if g.msgs.Len() == 0 {
@@ -255,7 +266,7 @@ func (r *fifoReady) next(prev *message) *message {
 	if prev != nil {
 		var after *message
 		r.probe.seq = prev.seq + 1
-		r.group(prev).msgs.AscendGreaterOrEqual(&r.probe, func(m *message) bool {
+		prev.meta.group.msgs.AscendGreaterOrEqual(&r.probe, func(m *message) bool {
 			after = m
 			return false
 		})

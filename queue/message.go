@@ -98,9 +98,10 @@ type messageMeta struct {
 	md5OfSysAttrs       string
 	groupID             string
 	dedupID             string
-	sequenceNumber      uint64  // FIFO: the SequenceNumber less 2^64, rendered on the way out (putSequenceNumber)
-	tenant              *tenant // the fair-queue tenant of a grouped standard message
-	changes             uint32  // visibility changes, which end a FIFO receive attempt
+	sequenceNumber      uint64     // FIFO: the SequenceNumber less 2^64, rendered on the way out (putSequenceNumber)
+	tenant              *tenant    // the fair-queue tenant of a grouped standard message
+	group               *fifoGroup // the group of a FIFO message, while in the queue
+	changes             uint32     // visibility changes, which end a FIFO receive attempt
 	deadLetterSourceArn string
 }
 

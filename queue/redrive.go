@@ -236,7 +236,7 @@ func (q *Queue) adoptLocked(m *message, now int64) {
 	if m.meta == nil {
 		m.meta = &messageMeta{}
 	}
-	m.meta.tenant = nil
+	m.meta.tenant, m.meta.group = nil, nil
 	if q.fifo != nil {
 		m.enqueuedAt = now
 		m.meta.sequenceNumber = q.fifo.nextSequenceNumber(now)
