@@ -39,7 +39,7 @@ func (q *Queue) deleteLocked(r receipt, handle string) error {
 		if m = q.lookupLocked(r); m == nil {
 			return nil
 		}
-		if !q.currentReceive(m, r) {
+		if !q.currentReceive(m, r, q.nowLocked().UnixNano()) {
 			return errParam("ReceiptHandle", handle, "The receipt handle has expired.")
 		}
 		q.all.Delete(m)
@@ -61,11 +61,14 @@ func (q *Queue) deleteLocked(r receipt, handle string) error {
 }
 
 // currentReceive reports whether r is the handle of m's latest receive and
-// m is still in flight under it. The catch-up before the call has made
-// every lapsed message visible.
-func (q *Queue) currentReceive(m *message, r receipt) bool {
-	q.catchUpLocked(q.nowLocked())
-	return m.state == stateInFlight && m.receiveCount == r.receiveCount
+// m is still in flight under it at now: its visibility timeout has not
+// ended and retention has not expired it. These are the rules a catch-up
+// would apply to m, checked on m alone: a FIFO delete need not catch up
+// the whole queue first (the next operation that needs it does).
+// q.mu must be held.
+func (q *Queue) currentReceive(m *message, r receipt, now int64) bool {
+	return m.state == stateInFlight && m.receiveCount == r.receiveCount &&
+		m.visibleAt > now && m.enqueuedAt > now-int64(q.settings.retention)
 }
 
 // PurgeQueueInput is the input of [Queue.PurgeQueue].

@@ -61,12 +61,12 @@ func (q *Queue) changeVisibilityLocked(now time.Time, r receipt, handle string, 
 		return errParam("ReceiptHandle", handle,
 			"Message does not exist or is not available for visibility timeout change.")
 	}
+	t := now.UnixNano()
 	if q.fifo != nil {
-		if !q.currentReceive(m, r) {
+		if !q.currentReceive(m, r, t) {
 			return errParam("ReceiptHandle", handle, "The receipt handle has expired.")
 		}
 	}
-	t := now.UnixNano()
 	if t+int64(vis)-m.receivedAt > int64(MaxVisibilityTimeout) {
 		return errVisibilityBeyondLimit(vis)
 	}
