@@ -186,8 +186,17 @@ type fifoReady struct {
 	// and goes with its messages, and a tree of its own would allocate a
 	// free list every time.
 	nodes *btree.FreeListG[*message]
+	// spare holds up to maxSpareGroups emptied groups for reuse: with few
+	// messages per group (one group, or many groups at low depth) a group
+	// empties and returns at nearly every message, and a new one would
+	// allocate the group, its tree and the tree's root node each time.
+	spare []*fifoGroup
 	probe message // search key of next, a field so it does not escape
 }
+
+// maxSpareGroups bounds fifoReady.spare: enough to absorb the churn, little
+// memory kept after a burst of groups.
+const maxSpareGroups = 64
 
 // fifoGroup is one MessageGroupId of a FIFO queue.
 type fifoGroup struct {
@@ -213,7 +222,14 @@ func newFifoReady() *fifoReady {
 func (r *fifoReady) enter(m *message) *fifoGroup {
 	g := r.groups[m.meta.groupID]
 	if g == nil {
-		g = &fifoGroup{name: m.meta.groupID, msgs: btree.NewWithFreeListG(btreeDegree, bySeq, r.nodes)}
+		if n := len(r.spare); n > 0 {
+			g = r.spare[n-1]
+			r.spare[n-1] = nil
+			r.spare = r.spare[:n-1]
+		} else {
+			g = &fifoGroup{msgs: btree.NewWithFreeListG(btreeDegree, bySeq, r.nodes)}
+		}
+		g.name = m.meta.groupID
 		r.groups[g.name] = g
 	}
 	g.msgs.ReplaceOrInsert(m)
@@ -242,6 +258,10 @@ func (r *fifoReady) gone(m *message) {
 	r.refresh(g)
 	if g.msgs.Len() == 0 {
 		delete(r.groups, g.name)
+		if len(r.spare) < maxSpareGroups {
+			g.name = ""
+			r.spare = append(r.spare, g)
+		}
 	}
 }
 
