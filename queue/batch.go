@@ -124,6 +124,9 @@ func (q *Queue) SendMessageBatch(ctx context.Context, in SendMessageBatchInput) 
 			continue
 		}
 		msgs[i], sizes[i], errs[i] = prepareMessage(e.sendInput())
+		if errs[i] == nil {
+			q.prepareFifoMessage(msgs[i], e.sendInput())
+		}
 	}
 	if total > MaxMessageSize {
 		return SendMessageBatchOutput{}, errorf(ErrBatchRequestTooLong,

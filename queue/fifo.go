@@ -92,17 +92,28 @@ func (q *Queue) checkFifoSendLocked(m *message, in SendMessageInput) error {
 	if d := in.DelaySeconds; d != nil && *d != 0 {
 		return errParam("DelaySeconds", int64(*d/time.Second), "The request include parameter that is not valid for this queue type.")
 	}
-	id := in.MessageDeduplicationId
-	if id == "" {
+	if in.MessageDeduplicationId == "" {
 		if !q.settings.contentBasedDedup {
 			return errorf(ErrInvalidParameterValue,
 				"The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
 		}
-		sum := sha256.Sum256([]byte(in.MessageBody))
-		id = hex.EncodeToString(sum[:])
+		return nil // prepareFifoMessage set the content's id
 	}
-	m.meta.dedupID = id
+	m.meta.dedupID = in.MessageDeduplicationId
 	return nil
+}
+
+// prepareFifoMessage computes, before q.mu is taken, the content-based
+// deduplication id a send to a FIFO queue may need: hashing the body is the
+// slowest part of a send, and needs only the body. The queue's setting is
+// read under q.mu, by checkFifoSendLocked; if it turns out to be off, the
+// send fails and the hash was for nothing. (q.fifo is fixed at creation:
+// reading it needs no lock.)
+func (q *Queue) prepareFifoMessage(m *message, in SendMessageInput) {
+	if q.fifo != nil && in.MessageDeduplicationId == "" && m.meta != nil {
+		sum := sha256.Sum256([]byte(in.MessageBody))
+		m.meta.dedupID = hex.EncodeToString(sum[:])
+	}
 }
 
 // dedupKey is the key of m in the deduplication window: the id alone, or

@@ -105,6 +105,12 @@ type messageMeta struct {
 	deadLetterSourceArn string
 }
 
+// messageWithMeta allocates a message and its meta together.
+type messageWithMeta struct {
+	message
+	meta messageMeta
+}
+
 // messageIDLen is the length of a rendered message id.
 const messageIDLen = 36
 

@@ -42,6 +42,7 @@ func (q *Queue) SendMessage(ctx context.Context, in SendMessageInput) (SendMessa
 	if err != nil {
 		return SendMessageOutput{}, err
 	}
+	q.prepareFifoMessage(m, in)
 	res, err := q.send(m, size, in)
 	if err != nil {
 		return SendMessageOutput{}, err
@@ -127,9 +128,12 @@ func prepareMessage(in SendMessageInput) (*message, int, error) {
 		return nil, 0, errParam("MessageDeduplicationId", id,
 			"MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
-	m := &message{body: in.MessageBody, md5OfBody: md5.Sum([]byte(in.MessageBody))}
+	var m *message
 	if len(attrs) > 0 || trace != "" || in.MessageGroupId != "" {
-		m.meta = &messageMeta{attrs: attrs, traceHeader: trace, groupID: in.MessageGroupId}
+		// One allocation for both: every FIFO message has a meta.
+		mm := &messageWithMeta{meta: messageMeta{attrs: attrs, traceHeader: trace, groupID: in.MessageGroupId}}
+		m = &mm.message
+		m.meta = &mm.meta
 		if len(attrs) > 0 {
 			m.meta.md5OfAttrs = md5OfAttributes(attrs)
 		}
@@ -137,7 +141,10 @@ func prepareMessage(in SendMessageInput) (*message, int, error) {
 			m.meta.md5OfSysAttrs = md5OfAttributes([]attribute{{
 				name: string(SystemAttributeAWSTraceHeader), value: MessageAttributeValue{DataType: "String", StringValue: trace}}})
 		}
+	} else {
+		m = &message{}
 	}
+	m.body, m.md5OfBody = in.MessageBody, md5.Sum([]byte(in.MessageBody))
 	return m, len(in.MessageBody) + attrSize, nil
 }
 
@@ -201,8 +208,10 @@ func (q *Queue) checkSendLocked(m *message, in SendMessageInput) error {
 func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) (res sent, visible bool) {
 	t := now.UnixNano()
 	d := q.settings.delay
+	var dedupKey string
 	if q.fifo != nil {
-		if original, dup := q.fifo.dedup.get(q.dedupKey(m), t); dup {
+		dedupKey = q.dedupKey(m)
+		if original, dup := q.fifo.dedup.get(dedupKey, t); dup {
 			return original, false // AWS answers with the original MessageId and SequenceNumber
 		}
 	} else if delay != nil {
@@ -214,7 +223,7 @@ func (q *Queue) enqueueLocked(m *message, delay *time.Duration, now time.Time) (
 	m.sentAt, m.enqueuedAt = t, t
 	if q.fifo != nil {
 		m.meta.sequenceNumber = q.fifo.nextSequenceNumber(t)
-		q.fifo.dedup.put(q.dedupKey(m), sent{id: m.id, sequenceNumber: m.meta.sequenceNumber}, t+int64(DeduplicationInterval))
+		q.fifo.dedup.put(dedupKey, sent{id: m.id, sequenceNumber: m.meta.sequenceNumber}, t+int64(DeduplicationInterval))
 	}
 	if d > 0 {
 		q.insertLocked(m, stateDelayed, t+int64(d))
