@@ -173,10 +173,8 @@ func (r *standardReady) gone(m *message) {
 // visible) only clears m.inRing; its dead entry is dropped when it reaches
 // the head, which is therefore always live.
 type seqRing struct {
-	buf     []*message // a power of two long, or nil
-	start   int        // index of the head in buf
-	n       int        // entries, dead ones included
-	nextMin uint64     // the least seq push still takes
+	ring[*message]        // dead entries included
+	nextMin        uint64 // the least seq push still takes
 }
 
 // push appends m if it keeps the ring in seq order, and reports whether it
@@ -185,11 +183,7 @@ func (r *seqRing) push(m *message) bool {
 	if m.seq < r.nextMin {
 		return false
 	}
-	if r.n == len(r.buf) {
-		r.resize(max(16, 2*len(r.buf)))
-	}
-	r.buf[(r.start+r.n)&(len(r.buf)-1)] = m
-	r.n++
+	r.ring.push(m)
 	r.nextMin = m.seq + 1
 	m.inRing = true
 	return true
@@ -197,30 +191,14 @@ func (r *seqRing) push(m *message) bool {
 
 // head returns the oldest live message, or nil.
 func (r *seqRing) head() *message {
-	if r.n == 0 {
-		return nil
-	}
-	return r.buf[r.start]
+	m, _ := r.front()
+	return m
 }
 
 // remove takes m, which is in the ring, out of it.
 func (r *seqRing) remove(m *message) {
 	m.inRing = false
-	for r.n > 0 && !r.buf[r.start].inRing {
-		r.buf[r.start] = nil
-		r.start = (r.start + 1) & (len(r.buf) - 1)
-		r.n--
+	for m, ok := r.front(); ok && !m.inRing; m, ok = r.front() {
+		r.pop()
 	}
-	// Give memory back once a burst has drained.
-	if len(r.buf) > 64 && r.n < len(r.buf)/4 {
-		r.resize(len(r.buf) / 2)
-	}
-}
-
-func (r *seqRing) resize(size int) {
-	buf := make([]*message, size)
-	for i := range r.n {
-		buf[i] = r.buf[(r.start+i)&(len(r.buf)-1)]
-	}
-	r.buf, r.start = buf, 0
 }

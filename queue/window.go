@@ -16,7 +16,7 @@ type window[V any] struct {
 	// order holds every put in put order, so in deadline order. An entry
 	// replaced by a later put stays until it reaches the front, where
 	// expire finds the key's live entry not yet due and leaves it.
-	order deadlineRing
+	order ring[deadline]
 	// peak is the most keys byKey held since it was made: a Go map keeps
 	// its peak size, so expire rebuilds it once it holds far fewer.
 	peak int
@@ -74,51 +74,11 @@ func (w *window[V]) expire(now int64) {
 
 func (w *window[V]) clear() {
 	w.byKey, w.peak = map[string]windowEntry[V]{}, 0
-	w.order = deadlineRing{}
+	w.order = ring[deadline]{}
 }
 
 // deadline is one put of a window: its key, and when it expires.
 type deadline struct {
 	key string
 	at  int64 // unix ns
-}
-
-// deadlineRing is a FIFO of deadlines in a ring buffer a power of two long.
-type deadlineRing struct {
-	buf   []deadline
-	start int // index of the front in buf
-	n     int
-}
-
-func (r *deadlineRing) push(d deadline) {
-	if r.n == len(r.buf) {
-		r.resize(max(16, 2*len(r.buf)))
-	}
-	r.buf[(r.start+r.n)&(len(r.buf)-1)] = d
-	r.n++
-}
-
-func (r *deadlineRing) front() (deadline, bool) {
-	if r.n == 0 {
-		return deadline{}, false
-	}
-	return r.buf[r.start], true
-}
-
-func (r *deadlineRing) pop() {
-	r.buf[r.start] = deadline{} // drop the key string for the GC
-	r.start = (r.start + 1) & (len(r.buf) - 1)
-	r.n--
-	// Give memory back once a burst has drained.
-	if len(r.buf) > 64 && r.n < len(r.buf)/4 {
-		r.resize(len(r.buf) / 2)
-	}
-}
-
-func (r *deadlineRing) resize(size int) {
-	buf := make([]deadline, size)
-	for i := range r.n {
-		buf[i] = r.buf[(r.start+i)&(len(r.buf)-1)]
-	}
-	r.buf, r.start = buf, 0
 }
