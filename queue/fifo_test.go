@@ -1455,9 +1455,6 @@ func TestFifoManyGroups(t *testing.T) {
 // returns no error (quotas-fifo.html: "If this limit is reached, Amazon SQS
 // does not return an error"), unlike a short poll of a standard queue.
 func TestFifoInFlightLimit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("puts 120,000 messages in flight")
-	}
 	e := newEnv(t)
 	q := ffCreate(e, "jobs.fifo", queue.Attributes{})
 	const groups = queue.MaxInFlight / queue.MaxBatchEntries
