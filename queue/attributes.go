@@ -369,7 +369,7 @@ func (s settings) value(name AttributeName) (v string, ok bool) {
 	return "", false
 }
 
-// sameAs reports the first attribute in want whose value differs from s, for
+// differsAt reports the first attribute in want whose value differs from s, for
 // CreateQueue on an existing name.
 func (s settings) differsAt(want map[AttributeName]string) (AttributeName, bool) {
 	for _, name := range settableNames {
@@ -503,7 +503,7 @@ func (q *Queue) SetQueueAttributes(ctx context.Context, in SetQueueAttributesInp
 	}
 	now := q.nowLocked()
 	delayChanged := next.delay != q.settings.delay
-	q.settings = next
+	q.setSettingsLocked(next)
 	q.modified = now
 	q.catchUpLocked(now)
 	if q.fifo != nil && delayChanged {

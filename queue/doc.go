@@ -78,6 +78,11 @@
 //     with the fewest messages in flight first.
 //   - Policy and the KMS attributes are stored and returned, not enforced.
 //   - A FIFO queue has no throughput limit: FifoThroughputLimit is stored.
+//   - Changing DeduplicationScope applies at once: ids remembered under the
+//     old scope are looked up under the new one.
+//   - A receive that meets a message over its redrive policy's
+//     maxReceiveCount while the dead-letter queue does not exist delivers
+//     it, rather than hold it back or take it out of its FIFO group's order.
 //   - A move task without MaxNumberOfMessagesPerSecond moves everything at
 //     once; AWS picks a rate "based on the queue message backlog size".
 //     ListMessageMoveTasks and CancelMessageMoveTask report exact counts

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/binary"
 	"encoding/hex"
@@ -238,6 +239,9 @@ func sortedAttributes(in map[string]MessageAttributeValue) ([]attribute, int, er
 		if err := validateAttribute(name, v); err != nil {
 			return nil, 0, err
 		}
+		// The caller keeps its slice: the queue holds a copy, so a buffer
+		// reused after the send cannot change a queued message.
+		v.BinaryValue = bytes.Clone(v.BinaryValue)
 		attrs = append(attrs, attribute{name: name, value: v})
 		size += len(name) + len(v.DataType) + len(v.StringValue) + len(v.BinaryValue)
 	}

@@ -26,7 +26,7 @@ const (
 )
 
 // moveTask redrives messages from a dead-letter queue. It is advanced from
-// the clock: by time t it has moved min(ToMove, rate × elapsed seconds)
+// the clock: by time t it has moved min(ToMove, 1 + rate × elapsed seconds)
 // messages, whenever anyone looks. s.mu guards it.
 type moveTask struct {
 	handle      string
@@ -184,18 +184,18 @@ func (s *Service) advanceTasksLocked(now time.Time) {
 				t.status = MoveTaskCancelled
 			}
 		case MoveTaskRunning:
-			s.advanceTaskLocked(t, now)
+			visibleAt := s.advanceTaskLocked(t, now)
 			if t.status == MoveTaskRunning {
-				// The next message is due at the rate; a task without one, or
-				// behind it, waits for messages in flight in the DLQ.
-				due := now
+				// The next message is due at the rate, and no sooner than the
+				// DLQ has one visible again if it ran out.
+				due := visibleAt
 				if t.rate > 0 {
 					// Rounded up: a nanosecond early finds nothing due and
 					// would sleep a whole second more.
-					due = t.startedAt.Add(time.Duration((t.moved*int64(time.Second) + int64(t.rate) - 1) / int64(t.rate)))
+					due = later(due, t.startedAt.Add(time.Duration((t.moved*int64(time.Second)+int64(t.rate)-1)/int64(t.rate))))
 				}
 				if !due.After(now) {
-					due = now.Add(time.Second)
+					due = now.Add(time.Second) // cannot happen; never spin
 				}
 				if next.IsZero() || due.Before(next) {
 					next = due
@@ -212,36 +212,56 @@ func (s *Service) advanceTasksLocked(now time.Time) {
 	}
 }
 
-// advanceTaskLocked moves the messages t owes by now. s.mu must be held.
-func (s *Service) advanceTaskLocked(t *moveTask, now time.Time) {
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// advanceTaskLocked moves the messages t owes by now. If the DLQ ran out of
+// visible messages first, it returns when the next one turns visible (zero
+// otherwise). s.mu must be held.
+func (s *Service) advanceTaskLocked(t *moveTask, now time.Time) (visibleAt time.Time) {
 	due := t.toMove
 	if t.rate > 0 {
 		// The first message moves at the start, then rate per second (AWS:
 		// 4 messages at 1/s take 3 s).
-		due = min(due, 1+int64(now.Sub(t.startedAt))*int64(t.rate)/int64(time.Second))
+		due = min(due, 1+owedAtRate(now.Sub(t.startedAt), t.rate))
 	}
 	src, ok := s.queueByARNLocked(t.sourceArn)
 	if !ok {
 		s.finishTaskLocked(t, MoveTaskFailed, "AWS.SimpleQueueService.NonExistentQueue")
-		return
+		return time.Time{}
 	}
 	for t.moved < due {
-		msgs, empty := src.takeForMove(int(due - t.moved))
+		msgs, empty, next := src.takeForMove(int(due - t.moved))
 		if len(msgs) == 0 {
 			if empty {
 				s.finishTaskLocked(t, MoveTaskCompleted, "")
 			}
-			return
+			return next
 		}
 		if err := s.deliverMovedLocked(t, src, msgs); err != nil {
 			s.finishTaskLocked(t, MoveTaskFailed, "AWS.SimpleQueueService.NonExistentQueue")
-			return
+			return time.Time{}
 		}
 		t.moved += int64(len(msgs))
 	}
 	if t.moved >= t.toMove {
 		s.finishTaskLocked(t, MoveTaskCompleted, "")
 	}
+	return time.Time{}
+}
+
+// owedAtRate is how many messages rate per second owes after elapsed,
+// without overflow however long nobody looked.
+func owedAtRate(elapsed time.Duration, rate int) int64 {
+	if elapsed <= 0 {
+		return 0
+	}
+	r := int64(rate)
+	return int64(elapsed/time.Second)*r + int64(elapsed%time.Second)*r/int64(time.Second)
 }
 
 func (s *Service) finishTaskLocked(t *moveTask, status, reason string) {
@@ -251,12 +271,13 @@ func (s *Service) finishTaskLocked(t *moveTask, status, reason string) {
 
 // takeForMove takes up to n visible messages, oldest first, out of a
 // dead-letter queue for a move task. empty reports that the queue holds no
-// message at all, so the task has nothing left to wait for.
-func (q *Queue) takeForMove(n int) (msgs []*message, empty bool) {
+// message at all, so the task has nothing left to wait for; next is when
+// the next delayed or in-flight message turns visible.
+func (q *Queue) takeForMove(n int) (msgs []*message, empty bool, next time.Time) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.checkLocked() != nil {
-		return nil, true
+		return nil, true, time.Time{}
 	}
 	q.catchUpLocked(q.nowLocked())
 	for len(msgs) < n {
@@ -269,7 +290,8 @@ func (q *Queue) takeForMove(n int) (msgs []*message, empty bool) {
 		q.removeLocked(m)
 		msgs = append(msgs, m)
 	}
-	return msgs, q.all.Len() == 0
+	next, _ = q.nextDeadlineLocked()
+	return msgs, q.all.Len() == 0, next
 }
 
 // deliverMovedLocked puts moved messages in their destination: the task's,

@@ -1,6 +1,7 @@
 package queue_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -879,4 +881,44 @@ func TestStartMessageMoveTaskQueueTypes(t *testing.T) {
 	fifo := e.create("other.fifo", queue.Attributes{FifoQueue: new(true)})
 	_, err := e.svc.StartMessageMoveTask(e.ctx, queue.StartMessageMoveTaskInput{SourceArn: dlq.ARN(), DestinationArn: fifo.ARN()})
 	wantErr(t, err, queue.ErrInvalidParameterValue, "The source queue and the destination queue must be of the same queue type.")
+}
+
+// mtTimerCount counts the timers a Service arms on a mock clock.
+type mtTimerCount struct {
+	*clock.Mock
+	n atomic.Int32
+}
+
+func (c *mtTimerCount) AfterFunc(d time.Duration, f func()) *clock.Timer {
+	c.n.Add(1)
+	return c.Mock.AfterFunc(d, f)
+}
+
+// A task waiting for an in-flight DLQ message sleeps until that message is
+// visible again, not one wake a second: an hour costs a handful of timers.
+func TestMessageMoveTaskSleepsUntilMessageVisible(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		mock := clock.NewMock()
+		mock.Set(epoch)
+		counted := &mtTimerCount{Mock: mock}
+		svc := queue.New(queue.WithClock(counted))
+		defer svc.Close()
+		e := &env{t: t, ctx: context.Background(), clock: mock, svc: svc}
+		_, dlq := mtPair(e, "src", "dlq")
+		dest := e.create("dest", queue.Attributes{})
+		mtSendN(e, dlq, "m", 1)
+		if _, err := dlq.ReceiveMessage(e.ctx, queue.ReceiveMessageInput{VisibilityTimeout: new(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		mtStart(e, queue.StartMessageMoveTaskInput{SourceArn: dlq.ARN(), DestinationArn: dest.ARN(), MaxNumberOfMessagesPerSecond: new(5)})
+		synctest.Wait()
+		mock.Add(time.Hour)
+		synctest.Wait()
+		if n := counted.n.Load(); n > 5 {
+			t.Fatalf("%d timers armed while waiting an hour, want a few", n)
+		}
+		if got := mtLatest(e, dlq.ARN()); got.Status != queue.MoveTaskCompleted || got.ApproximateNumberOfMessagesMoved != 1 {
+			t.Fatalf("after the message turned visible: %+v, want COMPLETED with 1 moved", got)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package queue
 import (
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/btree"
@@ -40,7 +41,10 @@ type Queue struct {
 	ready   readySet
 	counts  [numStates]int
 	fifo    *fifoState // nil for a standard queue
-	probe   message    // search key of lookupLocked
+	// redriveTarget mirrors settings.redrive's dead-letter queue ARN, so a
+	// receive can look that queue up before taking q.mu.
+	redriveTarget atomic.Pointer[string]
+	probe         message // search key of lookupLocked
 
 	// sleepers are the long polls waiting for a message, oldest first;
 	// waiters counts them.
@@ -79,6 +83,7 @@ func newQueue(svc *Service, name string, st settings, now time.Time, seed1, seed
 		q.fifo = newFifoState()
 	}
 	q.ready = q.newReadySet()
+	q.setSettingsLocked(st)
 	return q
 }
 
@@ -87,6 +92,16 @@ func (q *Queue) newReadySet() readySet {
 		return newFifoReady()
 	}
 	return newStandardReady()
+}
+
+// setSettingsLocked makes st the queue's attributes. q.mu must be held.
+func (q *Queue) setSettingsLocked(st settings) {
+	q.settings = st
+	if st.redrive != nil {
+		q.redriveTarget.Store(&st.redrive.DeadLetterTargetArn)
+	} else {
+		q.redriveTarget.Store(nil)
+	}
 }
 
 // Name returns the queue's name.
@@ -117,6 +132,13 @@ func (q *Queue) checkLocked() error {
 		return errClosed()
 	}
 	return nil
+}
+
+// check returns the error for a deleted queue or closed service.
+func (q *Queue) check() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.checkLocked()
 }
 
 // nowLocked reads the clock, never going backwards. q.mu must be held.

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"strconv"
@@ -46,6 +47,11 @@ type receiveRequest struct {
 	attrs      []string
 	system     []MessageSystemAttributeName
 	attemptID  string // FIFO queues only
+	// deadLetterQueueExists is whether the redrive policy's queue existed
+	// just before the receive. Without it a message over maxReceiveCount
+	// stays and is delivered: taken out, it could only come back behind
+	// later messages of its FIFO group that the receive handed out.
+	deadLetterQueueExists bool
 }
 
 // ReceiveMessage receives up to MaxNumberOfMessages visible messages and
@@ -63,6 +69,7 @@ func (q *Queue) ReceiveMessage(ctx context.Context, in ReceiveMessageInput) (Rec
 	// (Not pooled: testing/synctest forbids sharing channels across tests.)
 	var w *waiter
 	for first := true; ; first = false {
+		req.deadLetterQueueExists = q.deadLetterQueueExists()
 		q.lock()
 		if w != nil {
 			q.awakeLocked(w)
@@ -155,7 +162,7 @@ func validateReceive(in ReceiveMessageInput) (receiveRequest, *time.Duration, er
 		req.visibility, req.hasVis = *v, true
 	}
 	if id := in.ReceiveRequestAttemptId; id != "" {
-		if reason := validateTokenChars(id); reason != "" {
+		if !validToken(id) {
 			return req, nil, errParam("ReceiveRequestAttemptId", id,
 				"ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 		}
@@ -191,7 +198,7 @@ func (q *Queue) receiveLocked(now time.Time, req receiveRequest, iss *[maxReceiv
 		if m == nil {
 			break
 		}
-		if p := q.settings.redrive; p != nil && m.receiveCount >= uint32(p.MaxReceiveCount) {
+		if p := q.settings.redrive; p != nil && req.deadLetterQueueExists && m.receiveCount >= uint32(p.MaxReceiveCount) {
 			q.removeLocked(m)
 			dead.msgs = append(dead.msgs, m)
 			continue
@@ -302,7 +309,9 @@ func selectAttributes(meta *messageMeta, names []string) (map[string]MessageAttr
 	}
 	out := make(map[string]MessageAttributeValue, len(picked))
 	for _, a := range picked {
-		out[a.name] = a.value
+		v := a.value
+		v.BinaryValue = bytes.Clone(v.BinaryValue) // the receiver may write to its copy
+		out[a.name] = v
 	}
 	if len(picked) == len(meta.attrs) {
 		return out, meta.md5OfAttrs

@@ -44,8 +44,8 @@ const (
 
 // redriveJSON renders a policy as GetQueueAttributes shows it.
 func (p RedrivePolicy) redriveJSON() string {
-	return `{"deadLetterTargetArn":` + strconv.Quote(p.DeadLetterTargetArn) +
-		`,"maxReceiveCount":` + strconv.Itoa(p.MaxReceiveCount) + `}`
+	arn, _ := json.Marshal(p.DeadLetterTargetArn) // AWS's key order, compact
+	return `{"deadLetterTargetArn":` + string(arn) + `,"maxReceiveCount":` + strconv.Itoa(p.MaxReceiveCount) + `}`
 }
 
 func (p RedriveAllowPolicy) allowJSON() string {
@@ -126,7 +126,7 @@ func (p *RedriveAllowPolicy) allows(sourceArn string) bool {
 	return true
 }
 
-// queueByARN returns the queue an ARN of this Service names. s.mu must be
+// queueByARNLocked returns the queue an ARN of this Service names. s.mu must be
 // held.
 func (s *Service) queueByARNLocked(arn string) (*Queue, bool) {
 	prefix := "arn:aws:sqs:" + s.cfg.region + ":" + s.cfg.account + ":"
@@ -167,6 +167,17 @@ func (s *Service) checkRedriveTarget(p *RedrivePolicy, sourceArn string, sourceF
 			" as a dead-letter queue.")
 	}
 	return nil
+}
+
+// deadLetterQueueExists looks up the queue q's redrive policy names, before
+// q.mu is taken (the Service's lock comes first). q.mu must not be held.
+func (q *Queue) deadLetterQueueExists() bool {
+	target := q.redriveTarget.Load()
+	if target == nil {
+		return false
+	}
+	_, ok := q.svc.queueByARN(*target)
+	return ok
 }
 
 // deadLetter is a batch of messages a receive took out of a queue for its
@@ -270,11 +281,4 @@ func (q *Queue) ListDeadLetterSourceQueues(ctx context.Context, in ListDeadLette
 		return src.settings.redrive != nil && src.settings.redrive.DeadLetterTargetArn == q.arn
 	})
 	return ListDeadLetterSourceQueuesOutput(page), err
-}
-
-// check returns the error for a deleted queue or closed service.
-func (q *Queue) check() error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.checkLocked()
 }

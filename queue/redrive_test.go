@@ -1065,8 +1065,9 @@ func TestDeadLetterRetention(t *testing.T) {
 
 // --- deleted DLQ ---
 
-// With its DLQ deleted, a message that would be moved stays in the source:
-// nothing is lost, and a DLQ created again under the name gets it.
+// With its DLQ deleted, a message over maxReceiveCount stays in the source
+// and is delivered: nothing is lost, and a DLQ created again under the name
+// gets it at the next receive that reaches it.
 func TestDeadLetterQueueDeleted(t *testing.T) {
 	e := newEnv(t)
 	q, d := e.dlPair(false, 1, queue.Attributes{}, queue.Attributes{})
@@ -1080,8 +1081,8 @@ func TestDeadLetterQueueDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if got := e.receive(q, 10); len(got) != 0 {
-			t.Fatalf("receive = %v, want nothing (all bound for the DLQ)", dlBodies(got))
+		if got := e.receive(q, 10); len(got) != 3 {
+			t.Fatalf("receive = %v, want all three (no DLQ to move them to)", dlBodies(got))
 		}
 		e.dlWantCounts(q, [3]int{3, 0, 0})
 	}
@@ -1128,9 +1129,9 @@ func dlGuardedEnv(t *testing.T) (*env, *dlTimerGuard, context.Context) {
 }
 
 // Regression: a long poll on a source whose DLQ was deleted, meeting a
-// message bound for it, woke itself when it put the message back and spun
-// for the whole wait.
-func TestDeadLetterQueueDeletedLongPollWaits(t *testing.T) {
+// message over maxReceiveCount, woke itself when it put the message back and
+// spun for the whole wait. Now the message is delivered at once.
+func TestDeadLetterQueueDeletedLongPollDelivers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e, g, ctx := dlGuardedEnv(t)
 		q, d := e.dlPair(false, 1, queue.Attributes{}, queue.Attributes{})
@@ -1144,8 +1145,8 @@ func TestDeadLetterQueueDeletedLongPollWaits(t *testing.T) {
 		done := make(chan error, 1)
 		go func() {
 			out, err := q.ReceiveMessage(ctx, queue.ReceiveMessageInput{WaitTimeSeconds: new(20 * time.Second)})
-			if err == nil && len(out.Messages) > 0 {
-				err = fmt.Errorf("received %v", dlBodies(out.Messages))
+			if err == nil && !slices.Equal(dlBodies(out.Messages), []string{"m"}) {
+				err = fmt.Errorf("received %v, want [m]", dlBodies(out.Messages))
 			}
 			done <- err
 		}()
@@ -1153,18 +1154,14 @@ func TestDeadLetterQueueDeletedLongPollWaits(t *testing.T) {
 		if n := g.n.Load(); n > 50 {
 			t.Fatalf("the long poll spun: %d timers without the clock moving", n)
 		}
-		e.dlWantCounts(q, [3]int{1, 0, 0})
-		e.clock.Add(20 * time.Second)
-		synctest.Wait()
 		select {
 		case err := <-done:
 			if err != nil {
 				t.Fatal(err)
 			}
 		default:
-			t.Fatal("long poll still waiting after 20 s")
+			t.Fatal("long poll still waiting, want the message at once")
 		}
-		e.dlWantCounts(q, [3]int{1, 0, 0})
 	})
 }
 
@@ -1433,4 +1430,26 @@ func TestDeadLetterConservation(t *testing.T) {
 		}
 		check(-1)
 	})
+}
+
+// A FIFO source whose DLQ is gone keeps a message over maxReceiveCount in
+// its group's place: a receive hands out the group in order, never the
+// second message while the first waits to be moved.
+func TestDeadLetterQueueDeletedFifoOrder(t *testing.T) {
+	e := newEnv(t)
+	q, d := e.dlPair(true, 1, queue.Attributes{}, queue.Attributes{})
+	for _, body := range []string{"m1", "m2"} {
+		if _, err := q.SendMessage(e.ctx, queue.SendMessageInput{MessageBody: body, MessageGroupId: "g"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := dlBodies(e.receive(q, 1)); !slices.Equal(got, []string{"m1"}) {
+		t.Fatalf("first receive = %v, want [m1]", got)
+	}
+	if _, err := e.svc.DeleteQueue(e.ctx, queue.DeleteQueueInput{QueueUrl: d.URL()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := dlBodies(e.receive(q, 10)); !slices.Equal(got, []string{"m1", "m2"}) {
+		t.Fatalf("receive with the DLQ gone = %v, want [m1 m2] in order", got)
+	}
 }

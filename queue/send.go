@@ -124,7 +124,7 @@ func prepareMessage(in SendMessageInput) (*message, int, error) {
 	if err := validateGroupID(in.MessageGroupId); err != nil {
 		return nil, 0, err
 	}
-	if id := in.MessageDeduplicationId; id != "" && validateTokenChars(id) != "" {
+	if id := in.MessageDeduplicationId; id != "" && !validToken(id) {
 		return nil, 0, errParam("MessageDeduplicationId", id,
 			"MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
@@ -168,23 +168,25 @@ func traceHeader(sys map[string]MessageAttributeValue) (string, error) {
 // validateGroupID applies the rules for MessageGroupId: up to 128
 // characters, alphanumeric or punctuation.
 func validateGroupID(id string) error {
-	if err := validateTokenChars(id); err != "" {
-		return errParam("MessageGroupId", id, err)
+	if !validToken(id) {
+		return errParam("MessageGroupId", id,
+			"MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
 	return nil
 }
 
-// validateTokenChars checks a group, deduplication or receive-attempt id.
-func validateTokenChars(id string) string {
+// validToken reports whether a group, deduplication or receive-attempt id
+// is at most 128 characters of alphanumerics and punctuation.
+func validToken(id string) bool {
 	if len(id) > 128 {
-		return "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length."
+		return false
 	}
 	for i := 0; i < len(id); i++ {
 		if c := id[i]; c < '!' || c > '~' {
-			return "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length."
+			return false
 		}
 	}
-	return ""
+	return true
 }
 
 // checkSendLocked applies the rules that depend on the queue type.

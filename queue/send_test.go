@@ -655,3 +655,28 @@ func TestSendMessageNumberAttributeRange(t *testing.T) {
 		})
 	}
 }
+
+// A queued message owns its binary attribute bytes: neither the sender
+// reusing its buffer nor a receiver writing to what it got changes it.
+func TestSendMessageBinaryAttributeIsCopied(t *testing.T) {
+	e := newEnv(t)
+	q := e.create("jobs", queue.Attributes{VisibilityTimeout: new(time.Duration(0))})
+	buf := []byte("abc")
+	if _, err := q.SendMessage(e.ctx, queue.SendMessageInput{MessageBody: "x", MessageAttributes: map[string]queue.MessageAttributeValue{
+		"b": {DataType: "Binary", BinaryValue: buf},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	buf[0] = 'Z'
+	for i := range 2 {
+		out, err := q.ReceiveMessage(e.ctx, queue.ReceiveMessageInput{MessageAttributeNames: []string{"All"}})
+		if err != nil || len(out.Messages) != 1 {
+			t.Fatalf("receive %d: %+v, %v", i, out, err)
+		}
+		got := out.Messages[0].MessageAttributes["b"].BinaryValue
+		if string(got) != "abc" {
+			t.Fatalf("receive %d: binary value %q, want %q", i, got, "abc")
+		}
+		got[1] = 'Y' // the next receive must not see this
+	}
+}
