@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"math"
 	"sync/atomic"
 	"time"
 
@@ -46,7 +47,11 @@ type moveTask struct {
 type moveTasks struct {
 	all     []*moveTask  // oldest first
 	running atomic.Int32 // read without s.mu by queue operations
+	// nextDue is when a running task next has work (unix ns): queue
+	// operations before it need not catch the tasks up.
+	nextDue atomic.Int64
 	timer   *clock.Timer
+	timerAt time.Time // when timer fires
 }
 
 // StartMessageMoveTaskInput is the input of [Service.StartMessageMoveTask].
@@ -177,6 +182,11 @@ func (s *Service) advanceTasksLocked(now time.Time) {
 		return
 	}
 	next := time.Time{}
+	// checkAt is when queue operations must next catch the tasks up: the
+	// next rate step, or at once while a task waits for its DLQ, whose
+	// messages may turn visible by any operation (a visibility change, a
+	// new dead letter), not only as the clock passes.
+	checkAt := int64(math.MaxInt64)
 	for _, t := range s.tasks.all {
 		switch t.status {
 		case MoveTaskCancelling:
@@ -200,15 +210,23 @@ func (s *Service) advanceTasksLocked(now time.Time) {
 				if next.IsZero() || due.Before(next) {
 					next = due
 				}
+				if !visibleAt.IsZero() {
+					checkAt = 0
+				}
+				checkAt = min(checkAt, due.UnixNano())
 			}
 		}
+	}
+	s.tasks.nextDue.Store(checkAt)
+	if s.tasks.timer != nil && s.tasks.timerAt.Equal(next) {
+		return // already armed for it
 	}
 	if s.tasks.timer != nil {
 		s.tasks.timer.Stop()
 		s.tasks.timer = nil
 	}
 	if !next.IsZero() {
-		s.tasks.timer = s.cfg.clock.AfterFunc(next.Sub(now), s.advanceTasks)
+		s.tasks.timer, s.tasks.timerAt = s.cfg.clock.AfterFunc(next.Sub(now), s.advanceTasks), next
 	}
 }
 

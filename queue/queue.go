@@ -114,9 +114,10 @@ func (q *Queue) URL() string { return q.url }
 func (q *Queue) ARN() string { return q.arn }
 
 // lock locks q for an operation, first bringing any running move task up to
-// the clock, so that the operation sees the messages the task moved by now.
+// the clock if one has work due, so that the operation sees the messages the
+// task moved by now.
 func (q *Queue) lock() {
-	if q.svc.tasks.running.Load() > 0 {
+	if tasks := &q.svc.tasks; tasks.running.Load() > 0 && q.svc.cfg.clock.Now().UnixNano() >= tasks.nextDue.Load() {
 		q.svc.advanceTasks()
 	}
 	q.mu.Lock()
