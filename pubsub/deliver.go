@@ -1,0 +1,286 @@
+package pubsub
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sluicehq/sluice/queue"
+)
+
+// maxRawAttributes is the most message attributes a raw SQS delivery can
+// carry; a message with more is discarded as a client error.
+const maxRawAttributes = 10
+
+// delivery is one message bound for one endpoint, built under the topic's
+// lock and sent after it is released.
+type delivery struct {
+	protocol string
+	endpoint string
+	subArn   string
+
+	// sqs
+	body          string
+	sqsAttrs      map[string]queue.MessageAttributeValue
+	groupID       string
+	dedupID       string
+	redriveTarget string
+	clientError   string // set when the message cannot be delivered at all
+
+	lambda *LambdaEvent
+	out    *OutboxMessage
+}
+
+// notification is one published message, rendered per subscription.
+type notification struct {
+	topic            *Topic
+	id               string
+	p                *publication
+	now              time.Time
+	sequenceNumber   string
+	dedupID          string
+	signatureVersion string
+}
+
+// timestampFormat is AWS's notification Timestamp: UTC, milliseconds.
+const timestampFormat = "2006-01-02T15:04:05.000Z"
+
+func (s *Service) unsubscribeURL(subArn string) string {
+	return "https://sns." + s.cfg.region + ".amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + subArn
+}
+
+func (s *Service) signingCertURL() string {
+	return "https://sns." + s.cfg.region + ".amazonaws.com/SimpleNotificationService-sluice.pem"
+}
+
+// deliveryFor renders the notification for one subscription.
+func (n *notification) deliveryFor(sub *Subscription) delivery {
+	t := n.topic
+	d := delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, redriveTarget: sub.settings.redriveTarget}
+	msg := n.p.message(sub.protocol)
+	attrs := n.p.in.MessageAttributes
+	if n.p.structure != nil {
+		attrs = nil // not sent with MessageStructure json
+	}
+	raw := sub.settings.raw
+	switch sub.protocol {
+	case "sqs":
+		if raw {
+			d.body = msg
+			if len(attrs) > maxRawAttributes {
+				d.clientError = "too many message attributes for raw delivery"
+			} else if len(attrs) > 0 {
+				d.sqsAttrs = make(map[string]queue.MessageAttributeValue, len(attrs))
+				for k, a := range attrs {
+					d.sqsAttrs[k] = queue.MessageAttributeValue{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+				}
+			}
+		} else {
+			d.body = n.envelope(msg, attrs, sub.arn)
+		}
+		switch {
+		case t.fifo && strings.HasSuffix(sub.endpoint, ".fifo"):
+			d.groupID, d.dedupID = n.p.in.MessageGroupId, n.dedupID
+		case !t.fifo:
+			d.groupID = n.p.in.MessageGroupId
+		}
+	case "lambda":
+		ev := LambdaSNSMsg{
+			Type: "Notification", MessageId: n.id, TopicArn: t.arn, Subject: n.p.in.Subject, Message: msg,
+			Timestamp: n.now.UTC().Format(timestampFormat), SignatureVersion: n.sigVersion(),
+			Signature: n.signature(msg), SigningCertUrl: t.svc.signingCertURL(), UnsubscribeUrl: t.svc.unsubscribeURL(sub.arn),
+			MessageAttributes: map[string]LambdaAttribute{},
+		}
+		for k, a := range attrs {
+			ev.MessageAttributes[k] = LambdaAttribute{Type: a.DataType, Value: attrValue(a)}
+		}
+		d.lambda = &LambdaEvent{Records: []LambdaRecord{{EventSource: "aws:sns", EventVersion: "1.0", EventSubscriptionArn: sub.arn, Sns: ev}}}
+	default:
+		subject := "AWS Notification Message"
+		if n.p.in.Subject != nil {
+			subject = *n.p.in.Subject
+		}
+		body := msg
+		if sub.protocol == "email-json" || sub.protocol == "firehose" && !raw {
+			body = n.envelope(msg, attrs, sub.arn)
+		}
+		d.out = &OutboxMessage{Time: n.now, Protocol: sub.protocol, Endpoint: sub.endpoint, SubscriptionArn: sub.arn,
+			TopicArn: t.arn, Type: "Notification", MessageId: n.id, Subject: subject, Body: body}
+	}
+	return d
+}
+
+func (n *notification) sigVersion() string {
+	if n.signatureVersion != "" {
+		return n.signatureVersion
+	}
+	return "1"
+}
+
+// signature stands in for AWS's RSA signature: the base64 SHA1 (version
+// 1) or SHA256 (version 2) digest of AWS's string to sign. It is not
+// verifiable with a certificate.
+func (n *notification) signature(msg string) string {
+	var b strings.Builder
+	kv := func(k, v string) { b.WriteString(k + "\n" + v + "\n") }
+	kv("Message", msg)
+	kv("MessageId", n.id)
+	if n.p.in.Subject != nil {
+		kv("Subject", *n.p.in.Subject)
+	}
+	kv("Timestamp", n.now.UTC().Format(timestampFormat))
+	kv("TopicArn", n.topic.arn)
+	kv("Type", "Notification")
+	if n.sigVersion() == "2" {
+		sum := sha256.Sum256([]byte(b.String()))
+		return base64.StdEncoding.EncodeToString(sum[:])
+	}
+	sum := sha1.Sum([]byte(b.String()))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// attrValue is an attribute's value as the JSON formats carry it: Binary
+// base64-encoded, everything else as its string.
+func attrValue(a MessageAttributeValue) string {
+	if strings.HasPrefix(a.DataType, "Binary") {
+		return base64.StdEncoding.EncodeToString(a.BinaryValue)
+	}
+	return a.StringValue
+}
+
+// envelope renders the JSON notification SNS sends to SQS (non-raw),
+// email-json and firehose endpoints, with AWS's key order and layout.
+func (n *notification) envelope(msg string, attrs map[string]MessageAttributeValue, subArn string) string {
+	t := n.topic
+	var b bytes.Buffer
+	b.WriteString("{\n")
+	first := true
+	field := func(k, v string) {
+		if !first {
+			b.WriteString(",\n")
+		}
+		first = false
+		b.WriteString("  ")
+		writeJSONString(&b, k)
+		b.WriteString(" : ")
+		writeJSONString(&b, v)
+	}
+	field("Type", "Notification")
+	field("MessageId", n.id)
+	if t.fifo {
+		field("SequenceNumber", n.sequenceNumber)
+	}
+	field("TopicArn", t.arn)
+	if n.p.in.Subject != nil {
+		field("Subject", *n.p.in.Subject)
+	}
+	field("Message", msg)
+	field("Timestamp", n.now.UTC().Format(timestampFormat))
+	if !t.fifo {
+		field("SignatureVersion", n.sigVersion())
+		field("Signature", n.signature(msg))
+		field("SigningCertURL", t.svc.signingCertURL())
+	}
+	field("UnsubscribeURL", t.svc.unsubscribeURL(subArn))
+	if len(attrs) > 0 {
+		b.WriteString(",\n  \"MessageAttributes\" : {")
+		for i, k := range slices.Sorted(maps.Keys(attrs)) {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("\n    ")
+			writeJSONString(&b, k)
+			b.WriteString(` : {"Type":`)
+			writeJSONString(&b, attrs[k].DataType)
+			b.WriteString(`,"Value":`)
+			writeJSONString(&b, attrValue(attrs[k]))
+			b.WriteString("}")
+		}
+		b.WriteString("\n  }")
+	}
+	b.WriteString("\n}")
+	return b.String()
+}
+
+// writeJSONString writes s as a JSON string without HTML escaping, as
+// AWS's encoder does.
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	b.Truncate(b.Len() - 1) // Encode's newline
+}
+
+// confirmationLocked builds the SubscriptionConfirmation an email or
+// email-json endpoint gets. t.mu must be held.
+func (t *Topic) confirmationLocked(sub *Subscription) *delivery {
+	now := t.nowLocked()
+	return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, out: &OutboxMessage{
+		Time: now, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: t.arn,
+		Type: "SubscriptionConfirmation", MessageId: newUUID(t.rng),
+		Subject: "AWS Notification - Subscription Confirmation", Token: sub.token,
+		Body: "You have chosen to subscribe to the topic " + t.arn +
+			".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+	}}
+}
+
+// deliver sends one delivery. It runs with no topic lock held (a FIFO
+// topic's deliverMu at most).
+func (s *Service) deliver(ctx context.Context, d delivery) {
+	switch {
+	case d.out != nil:
+		s.regMu.Lock()
+		s.outbox = append(s.outbox, *d.out)
+		s.regMu.Unlock()
+	case d.lambda != nil:
+		s.regMu.Lock()
+		fn := s.functions[d.endpoint]
+		s.regMu.Unlock()
+		if fn == nil {
+			s.cfg.logger.Warn("pubsub: no function registered for lambda subscription", "endpoint", d.endpoint, "subscription", d.subArn)
+			return
+		}
+		if err := fn(ctx, *d.lambda); err != nil {
+			s.cfg.logger.Warn("pubsub: function failed", "endpoint", d.endpoint, "subscription", d.subArn, "error", err)
+		}
+	case d.protocol == "sqs":
+		err := d.clientError
+		if err == "" {
+			if e := s.sendToQueue(ctx, d.endpoint, d); e != nil {
+				err = e.Error()
+			} else {
+				return
+			}
+		}
+		s.cfg.logger.Warn("pubsub: delivery to queue failed", "endpoint", d.endpoint, "subscription", d.subArn, "error", err)
+		if d.redriveTarget != "" {
+			if e := s.sendToQueue(ctx, d.redriveTarget, d); e != nil {
+				s.cfg.logger.Warn("pubsub: delivery to dead-letter queue failed", "endpoint", d.redriveTarget, "error", e)
+			}
+		}
+	}
+}
+
+// sendToQueue sends a delivery's SQS message to the queue with the given
+// ARN.
+func (s *Service) sendToQueue(ctx context.Context, arn string, d delivery) error {
+	q := s.queueByARN(arn)
+	if q == nil {
+		return queue.ErrQueueDoesNotExist
+	}
+	in := queue.SendMessageInput{MessageBody: d.body, MessageAttributes: d.sqsAttrs}
+	if strings.HasSuffix(arn, ".fifo") {
+		in.MessageGroupId, in.MessageDeduplicationId = d.groupID, d.dedupID
+	} else {
+		in.MessageGroupId = d.groupID
+	}
+	_, err := q.SendMessage(ctx, in)
+	return err
+}

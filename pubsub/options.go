@@ -1,0 +1,88 @@
+package pubsub
+
+import (
+	crand "crypto/rand"
+	"encoding/binary"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+
+	"github.com/sluicehq/sluice/internal/clock"
+	"github.com/sluicehq/sluice/queue"
+)
+
+// Option configures the environment of a [Service]: its clock, account,
+// region, randomness, logger, the SQS service its sqs subscriptions deliver
+// to and the HTTP client for http/https endpoints. AWS requests are
+// validated by operations, never by options.
+type Option func(*config)
+
+type config struct {
+	clock   clock.Clock
+	account string
+	region  string
+	rand    rand.Source
+	logger  *slog.Logger
+	queues  *queue.Service
+	http    *http.Client
+}
+
+func defaultConfig() config {
+	var seed [16]byte
+	_, _ = crand.Read(seed[:])
+	return config{
+		clock:   clock.New(),
+		account: "123456789012",
+		region:  "us-east-1",
+		rand:    rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])),
+		logger:  slog.New(slog.DiscardHandler),
+		http:    http.DefaultClient,
+	}
+}
+
+// WithClock sets the clock every time rule reads (default: the real clock).
+// Tests pass a mock clock, usually inside testing/synctest.
+func WithClock(c clock.Clock) Option {
+	if c == nil {
+		panic("pubsub: WithClock(nil)")
+	}
+	return func(cfg *config) { cfg.clock = c }
+}
+
+// WithAccount sets the AWS account id in ARNs (default "123456789012").
+func WithAccount(id string) Option { return func(cfg *config) { cfg.account = id } }
+
+// WithRegion sets the AWS region in ARNs and URLs (default "us-east-1").
+func WithRegion(r string) Option { return func(cfg *config) { cfg.region = r } }
+
+// WithRand sets the source of message ids, subscription ids and
+// confirmation tokens (default: seeded from crypto/rand). A fixed seed
+// makes ids repeat from run to run.
+func WithRand(src rand.Source) Option {
+	if src == nil {
+		panic("pubsub: WithRand(nil)")
+	}
+	return func(cfg *config) { cfg.rand = src }
+}
+
+// WithLogger sets the logger (default: silent). Deliveries that fail are
+// logged at Warn.
+func WithLogger(l *slog.Logger) Option {
+	if l == nil {
+		panic("pubsub: WithLogger(nil)")
+	}
+	return func(cfg *config) { cfg.logger = l }
+}
+
+// WithQueues sets the SQS service whose queues sqs subscriptions name by
+// ARN. Without it only queues given to [Service.RegisterQueue] are reached.
+func WithQueues(q *queue.Service) Option { return func(cfg *config) { cfg.queues = q } }
+
+// WithHTTPClient sets the client http and https endpoints are called with
+// (default http.DefaultClient).
+func WithHTTPClient(c *http.Client) Option {
+	if c == nil {
+		panic("pubsub: WithHTTPClient(nil)")
+	}
+	return func(cfg *config) { cfg.http = c }
+}
