@@ -1,0 +1,95 @@
+// Package pubsub is Amazon SNS in process: standard and FIFO topics,
+// subscriptions with filter policies, Publish and PublishBatch fanning out
+// to SQS queues of package queue, to Go functions standing in for Lambda,
+// and to an in-memory outbox for email, email-json, sms, application and
+// firehose endpoints, with AWS's names, limits, formats and error texts,
+// and every time rule read from an injected clock.
+//
+//	queues := queue.New(queue.WithClock(mock))
+//	svc := pubsub.New(pubsub.WithClock(mock), pubsub.WithQueues(queues))
+//	t, err := svc.CreateTopic(ctx, pubsub.CreateTopicInput{Name: "orders"})
+//	q, err := queues.CreateQueue(ctx, queue.CreateQueueInput{QueueName: "billing"})
+//	_, err = t.Subscribe(ctx, pubsub.SubscribeInput{Protocol: "sqs", Endpoint: q.ARN()})
+//	out, err := t.Publish(ctx, pubsub.PublishInput{Message: "hello"})
+//
+// A [Service] is one AWS account in one region. Control-plane operations
+// (CreateTopic, DeleteTopic, ListTopics, ListSubscriptions, Unsubscribe,
+// the tagging operations) are its methods; publishing, subscribing and a
+// topic's attributes are methods of the [Topic] handle, and a
+// subscription's attributes of the [Subscription] handle
+// ([Service.SubscriptionFromARN]). Inputs and outputs are named
+// <Operation>Input and <Operation>Output with AWS's field names; topic and
+// subscription attributes are maps keyed by AWS's attribute names, as
+// their values are AWS's strings and JSON documents.
+//
+// # Endpoints
+//
+//   - sqs: Endpoint is a queue ARN. It is resolved when a message is
+//     delivered, through [Service.RegisterQueue] or else the queue.Service
+//     given to [WithQueues]; a well-formed ARN of a queue that does not
+//     exist is accepted, as on AWS, and deliveries to it are dropped (or
+//     sent to the subscription's dead-letter queue).
+//   - lambda: Endpoint is a function ARN ([Service.FunctionARN]) under which
+//     a Go function was registered with [Service.RegisterFunction]. It is
+//     called with the [LambdaEvent] Lambda would get.
+//   - email, email-json, sms, application, firehose: what AWS would send is
+//     appended to [Service.Outbox]. email and email-json subscriptions wait
+//     for confirmation: the outbox gets a SubscriptionConfirmation with a
+//     Token for [Topic.ConfirmSubscription], valid for 2 days of the clock.
+//
+// # Delivery
+//
+// Publish delivers before it returns, to every confirmed subscription whose
+// filter policy the message passes, with the same MessageId everywhere. An
+// SQS delivery is AWS's JSON notification, byte for byte in AWS's key order
+// and layout, or with RawMessageDelivery the message itself with its
+// attributes as SQS message attributes (a message with more than 10
+// attributes is not delivered raw: it goes to the subscription's
+// dead-letter queue if it has one). With MessageStructure "json" each
+// protocol gets its own entry or "default", and message attributes are not
+// sent. A delivery that fails is logged, never returned to the publisher.
+//
+// # FIFO topics
+//
+// A FIFO topic (FifoTopic "true", name ending in ".fifo") requires a
+// MessageGroupId and a MessageDeduplicationId or ContentBasedDeduplication
+// (the SHA-256 of the message). An id seen in the last 5 minutes, per topic
+// or per group (FifoThroughputScope), makes Publish succeed with the
+// original MessageId and SequenceNumber and deliver nothing. FIFO queues get
+// the MessageGroupId and deduplication id; standard queues get neither.
+// Deliveries of a FIFO topic are serialised so every queue sees the
+// topic's publish order. Only sqs subscriptions are allowed, and a FIFO
+// queue cannot subscribe to a standard topic.
+//
+// # Errors
+//
+// A rejected request changes nothing and returns an [*Error] whose Code is
+// AWS's; errors.Is matches it against the exported sentinels
+// (ErrInvalidParameter, ErrNotFound, ...). PublishBatch reports failed
+// entries in its output and returns an error only when the whole request
+// is at fault.
+//
+// # Differences from Amazon SNS
+//
+//   - Signatures are digests of AWS's string to sign, not RSA signatures;
+//     SigningCertURL names no real certificate.
+//   - Attribute and filter-policy changes apply at once; AWS may take up to
+//     15 minutes.
+//   - Delivery is synchronous and not retried: SQS and Lambda deliveries
+//     that fail are logged (SQS ones redriven to the dead-letter queue).
+//   - Policy, KmsMasterKeyId, TracingConfig, DataProtectionPolicy,
+//     DeliveryPolicy and the delivery-status attributes are stored and
+//     returned, not enforced.
+//   - Lists are in a stable order: topics by name, subscriptions by topic
+//     name and then creation.
+//
+// # Concurrency
+//
+// Service, Topic and Subscription are safe for concurrent use. The Service
+// has one mutex for its topic registry and a leaf mutex for registered
+// endpoints and the outbox; each topic has one mutex guarding it and its
+// subscriptions. Locks are taken Service, then Topic, never two topics at
+// once. Deliveries are built under the topic's lock and made after it is
+// released; a FIFO topic holds a delivery lock, taken before its mutex is
+// released, while it delivers.
+package pubsub
