@@ -1,23 +1,1091 @@
 package pubsub
 
-// filterPolicy is a compiled subscription filter policy. filter.go is being
-// written (issue 4); until it lands a policy matches every message.
-type filterPolicy struct{}
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Subscription filter policies.
+//
+// A policy compiles to its disjunctive normal form: a list of branches (one
+// per combination of $or alternatives), each an AND of fields, each field an
+// OR of conditions on the values found at one attribute name (attribute
+// scope) or one dotted body path (body scope). A message is the JSON
+// document AWS matches against: String attributes are strings, Number
+// attributes numbers, String.Array attributes their parsed JSON array and
+// Binary attributes are left out; a body is its JSON object, flattened to
+// dotted paths, with arrays read as "any element".
+
+// Limits of a filter policy.
+const (
+	maxFilterPolicyBytes = 256 * 1024
+	maxFilterPolicyKeys  = 5
+	maxFilterCombos      = 150
+)
+
+// AWS's numbers are comparable within ±5e9, to 6 decimal places (§2.5).
+const fiveBillion = 5e9
+
+// comparableNumber is the comparison key of f: AWS's rule (event-ruler's
+// ComparableNumber, in use until 2024) computes (long)(1e6 * (5e9 + f)) in
+// float64, which keeps six decimals, truncated. Numbers outside ±5e9 have no
+// key and never compare numerically.
+func comparableNumber(f float64) (int64, bool) {
+	if !(f >= -fiveBillion && f <= fiveBillion) { // also rejects NaN
+		return 0, false
+	}
+	return int64(1e6 * (fiveBillion + f)), true
+}
+
+// Value kinds of the matched document.
+const (
+	kStr uint8 = iota
+	kNum
+	kTrue
+	kFalse
+	kNull
+)
+
+// fval is one scalar value of the matched document. s is a string's value
+// or a number's literal; key is a number's comparable key when numOK.
+type fval struct {
+	kind  uint8
+	numOK bool
+	s     string
+	key   int64
+	f     float64
+}
+
+// present reports whether v counts for "exists": AWS wants "a non-null and
+// non-empty value".
+func (v fval) present() bool {
+	return v.kind != kNull && !(v.kind == kStr && v.s == "")
+}
+
+// Condition operators.
+const (
+	opString         uint8 = iota // exact string
+	opNumber                      // exact number
+	opLiteral                     // true, false or null
+	opPrefix                      // prefix
+	opSuffix                      // suffix
+	opEqualsFold                  // equals-ignore-case
+	opAnythingBut                 // anything-but strings and/or numbers
+	opAnythingPrefix              // anything-but {"prefix": ...}
+	opNumeric                     // numeric range or equality
+	opCIDR                        // cidr
+	opExists                      // exists: true
+)
+
+// cond is one condition of a field.
+type cond struct {
+	op     uint8
+	lit    uint8 // opLiteral: kTrue, kFalse or kNull
+	numOK  bool  // opNumber: key is valid (else compare the literal s)
+	hasLo  bool
+	hasHi  bool
+	loOpen bool
+	hiOpen bool
+	s      string
+	key    int64 // opNumber key; opNumeric lower bound
+	hi     int64 // opNumeric upper bound
+	strs   []string
+	keys   []int64
+	prefix netip.Prefix
+}
+
+// match reports whether v satisfies c.
+func (c *cond) match(v fval) bool {
+	switch c.op {
+	case opString:
+		return v.kind == kStr && v.s == c.s
+	case opNumber:
+		if v.kind != kNum {
+			return false
+		}
+		if c.numOK {
+			return v.numOK && v.key == c.key
+		}
+		return v.s == c.s
+	case opLiteral:
+		return v.kind == c.lit
+	case opPrefix:
+		return v.kind == kStr && strings.HasPrefix(v.s, c.s)
+	case opSuffix:
+		return v.kind == kStr && strings.HasSuffix(v.s, c.s)
+	case opEqualsFold:
+		return v.kind == kStr && strings.EqualFold(v.s, c.s)
+	case opAnythingBut:
+		switch {
+		case v.kind == kStr:
+			for _, s := range c.strs {
+				if s == v.s {
+					return false
+				}
+			}
+		case v.kind == kNum && v.numOK:
+			for _, k := range c.keys {
+				if k == v.key {
+					return false
+				}
+			}
+		}
+		return true
+	case opAnythingPrefix:
+		return !(v.kind == kStr && strings.HasPrefix(v.s, c.s))
+	case opNumeric:
+		if v.kind != kNum || !v.numOK {
+			return false
+		}
+		if c.hasLo && (v.key < c.key || c.loOpen && v.key == c.key) {
+			return false
+		}
+		if c.hasHi && (v.key > c.hi || c.hiOpen && v.key == c.hi) {
+			return false
+		}
+		return true
+	case opCIDR:
+		if v.kind != kStr {
+			return false
+		}
+		a, err := netip.ParseAddr(v.s)
+		return err == nil && c.prefix.Contains(a)
+	case opExists:
+		return v.present()
+	}
+	return false
+}
+
+// field is the OR of conds over the values at one name or path.
+// absentOK is set by {"exists": false}: the field also holds when the name
+// has no present value.
+type field struct {
+	name     string
+	absentOK bool
+	conds    []cond
+}
+
+func (f *field) match(v fval) bool {
+	for i := range f.conds {
+		if f.conds[i].match(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// branch is an AND of fields.
+type branch struct {
+	fields []field
+}
+
+// filterPolicy is a compiled subscription filter policy. It is immutable
+// once compiled, so publishes may match it concurrently.
+type filterPolicy struct {
+	body     bool
+	matchAll bool // the policy {}
+	branches []branch
+}
 
 // filterMessage is what a policy is matched against: a message's
-// attributes and body (parsed once, lazily, when a MessageBody-scoped
-// policy needs it).
+// attributes and body. The body is parsed once, on the first
+// MessageBody-scoped match, and kept for the other subscriptions of the
+// same publish; a filterMessage is used by one goroutine at a time.
 type filterMessage struct {
 	attrs map[string]MessageAttributeValue
 	body  string
+
+	bodyParsed bool
+	doc        *bodyDoc // nil when the body is not a JSON object
 }
 
+// filterError is a rejected policy; its text is AWS's reason.
+type filterError struct{ reason string }
+
+func (e *filterError) Error() string { return e.reason }
+
+func errFilter(reason string) error { return &filterError{reason: reason} }
+
 // compileFilterPolicy parses and validates a policy for a scope
-// ("MessageAttributes" or "MessageBody"). Its error's text is AWS's reason,
-// which callers prefix as the operation requires.
+// ("MessageAttributes", also when "", or "MessageBody").
+//
+// Its error's text is AWS's reason, the part of AWS's message after the
+// operation's prefix ("Invalid parameter: Attributes Reason: " on Subscribe,
+// "Invalid parameter: " on SetSubscriptionAttributes). It usually starts
+// with "FilterPolicy: ", as in "FilterPolicy: Filter policy can not have
+// more than 5 keys"; the nested-policy error for the MessageAttributes
+// scope does not: "Filter policy scope MessageAttributes does not support
+// nested filter policy". AWS appends a parser location to some reasons
+// ("\n at [Source: ...; line: 1, column: 10]"); this one never does.
+//
+// Errors are reported in this order: size, JSON syntax, more than 5
+// top-level keys, then the first structural or match-expression error in
+// document order, then complexity (more than 150 combinations).
 func compileFilterPolicy(policy, scope string) (*filterPolicy, error) {
-	return &filterPolicy{}, nil
+	body := false
+	switch scope {
+	case "", "MessageAttributes":
+	case "MessageBody":
+		body = true
+	default:
+		return nil, errFilter("FilterPolicyScope: Invalid value [" + scope + "]. Please use either MessageBody or MessageAttributes")
+	}
+	if len(policy) > maxFilterPolicyBytes {
+		// [infer] AWS documents the 256 KB limit, not its message.
+		return nil, errFilter("FilterPolicy: Filter policy is too long")
+	}
+	root, ok := parseJSON(policy)
+	if !ok || root.kind != jObj {
+		return nil, errFilter("FilterPolicy: failed to parse JSON.")
+	}
+	p := &filterPolicy{body: body}
+	if len(root.keys) == 0 {
+		p.matchAll = true
+		return p, nil
+	}
+	if len(root.keys) > maxFilterPolicyKeys {
+		return nil, errFilter("FilterPolicy: Filter policy can not have more than 5 keys")
+	}
+	c := compiler{body: body}
+	n, combos, err := c.object(root, "", 1)
+	if err != nil {
+		return nil, err
+	}
+	if combos > maxFilterCombos {
+		return nil, errFilter("FilterPolicy: Filter policy is too complex")
+	}
+	p.branches = n.expand()
+	return p, nil
+}
+
+// pnode is a policy object before expansion: an AND of fields and of $or
+// groups, each group an OR of pnodes.
+type pnode struct {
+	fields []field
+	ors    [][]*pnode
+}
+
+// expand returns n in disjunctive normal form. Complexity ≤ 150 bounds the
+// number of branches: every branch counts at least once.
+func (n *pnode) expand() []branch {
+	out := []branch{{fields: n.fields}}
+	for _, group := range n.ors {
+		var next []branch
+		for _, b := range out {
+			for _, alt := range group {
+				for _, ab := range alt.expand() {
+					fs := make([]field, 0, len(b.fields)+len(ab.fields))
+					fs = append(fs, b.fields...)
+					fs = append(fs, ab.fields...)
+					next = append(next, branch{fields: fs})
+				}
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+type compiler struct {
+	body bool
+}
+
+// saturating arithmetic for the combination count: only "> 150" matters.
+func satMul(a, b int) int {
+	if a > maxFilterCombos || b > maxFilterCombos {
+		return maxFilterCombos + 1
+	}
+	if p := a * b; p <= maxFilterCombos {
+		return p
+	}
+	return maxFilterCombos + 1
+}
+
+func satAdd(a, b int) int {
+	if s := a + b; s <= maxFilterCombos {
+		return s
+	}
+	return maxFilterCombos + 1
+}
+
+// operatorNames are the match-expression keys; an "$or" array holding an
+// object keyed by one of them is an ordinary key, as in event-ruler.
+var operatorNames = [...]string{"prefix", "suffix", "equals-ignore-case", "anything-but", "numeric", "exists", "cidr", "wildcard"}
+
+func isOperatorName(k string) bool {
+	for _, o := range operatorNames {
+		if k == o {
+			return true
+		}
+	}
+	return false
+}
+
+// isOrGroup reports whether the value of a "$or" key is an $or: an array of
+// at least two objects that are not match expressions.
+func isOrGroup(v *jval) bool {
+	if v.kind != jArr || len(v.vals) < 2 {
+		return false
+	}
+	for _, e := range v.vals {
+		if e.kind != jObj {
+			return false
+		}
+		for _, k := range e.keys {
+			if isOperatorName(k) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// object compiles a policy object whose keys sit under path at depth
+// (1 at the top). It returns the node and its combinations: the product
+// over its keys of len(values)·depth for a value array, the nested
+// object's count for an object, and the sum over alternatives for $or.
+func (c *compiler) object(obj *jval, path string, depth int) (*pnode, int, error) {
+	n := &pnode{}
+	combos := 1
+	for i, k := range obj.keys {
+		v := obj.vals[i]
+		if k == "$or" && isOrGroup(v) {
+			group := make([]*pnode, 0, len(v.vals))
+			sum := 0
+			for _, alt := range v.vals {
+				if len(alt.keys) == 0 {
+					return nil, 0, errFilter("FilterPolicy: Empty objects are not allowed")
+				}
+				an, ac, err := c.object(alt, path, depth)
+				if err != nil {
+					return nil, 0, err
+				}
+				group = append(group, an)
+				sum = satAdd(sum, ac)
+			}
+			n.ors = append(n.ors, group)
+			combos = satMul(combos, sum)
+			continue
+		}
+		name := k
+		if path != "" {
+			name = path + "." + k
+		}
+		switch v.kind {
+		case jObj:
+			if !c.body {
+				return nil, 0, errFilter("Filter policy scope MessageAttributes does not support nested filter policy")
+			}
+			if len(v.keys) == 0 {
+				return nil, 0, errFilter("FilterPolicy: Empty objects are not allowed")
+			}
+			sub, sc, err := c.object(v, name, depth+1)
+			if err != nil {
+				return nil, 0, err
+			}
+			n.fields = append(n.fields, sub.fields...)
+			n.ors = append(n.ors, sub.ors...)
+			combos = satMul(combos, sc)
+		case jArr:
+			if len(v.vals) == 0 {
+				return nil, 0, errFilter("FilterPolicy: Empty arrays are not allowed")
+			}
+			f, err := compileField(name, v)
+			if err != nil {
+				return nil, 0, err
+			}
+			n.fields = append(n.fields, f)
+			combos = satMul(combos, satMul(len(v.vals), depth))
+		default:
+			return nil, 0, errFilter("FilterPolicy: \"" + k + "\" must be an object or an array")
+		}
+	}
+	return n, combos, nil
+}
+
+// tokenText is how AWS's parser quotes a token in an error: a number or
+// string as written, a literal by name, an array or object by its opening
+// bracket.
+func tokenText(v *jval) string {
+	switch v.kind {
+	case jNum, jStr:
+		return v.s
+	case jTrue:
+		return "true"
+	case jFalse:
+		return "false"
+	case jNull:
+		return "null"
+	case jArr:
+		return "["
+	}
+	return "{"
+}
+
+func compileField(name string, arr *jval) (field, error) {
+	f := field{name: name}
+	for _, e := range arr.vals {
+		switch e.kind {
+		case jStr:
+			f.conds = append(f.conds, cond{op: opString, s: e.s})
+		case jNum:
+			nv := numberValue(e.s)
+			f.conds = append(f.conds, cond{op: opNumber, s: e.s, key: nv.key, numOK: nv.numOK})
+		case jTrue:
+			f.conds = append(f.conds, cond{op: opLiteral, lit: kTrue})
+		case jFalse:
+			f.conds = append(f.conds, cond{op: opLiteral, lit: kFalse})
+		case jNull:
+			f.conds = append(f.conds, cond{op: opLiteral, lit: kNull})
+		case jArr:
+			return field{}, errFilter("FilterPolicy: Match value must be String, number, true, false, or null")
+		case jObj:
+			cd, absent, err := compileMatchExpression(e)
+			if err != nil {
+				return field{}, err
+			}
+			if absent {
+				f.absentOK = true
+				continue
+			}
+			f.conds = append(f.conds, cd)
+		}
+	}
+	return f, nil
+}
+
+const errOneKey = "FilterPolicy: Only one key allowed in match expression"
+const errTooManyNumeric = "FilterPolicy: Too many elements in numeric expression"
+const errNumberRange = "FilterPolicy: Value must be between -5.0E9 and 5.0E9, inclusive"
+
+// compileMatchExpression compiles an object in a value array. absent is
+// true for {"exists": false}, which is a property of the field, not a
+// condition on a value.
+func compileMatchExpression(obj *jval) (cd cond, absent bool, err error) {
+	if len(obj.keys) == 0 {
+		return cond{}, false, errFilter("FilterPolicy: Match expression name not found")
+	}
+	op, v := obj.keys[0], obj.vals[0]
+	more := len(obj.keys) > 1
+	switch op {
+	case "prefix", "suffix", "equals-ignore-case":
+		if v.kind != jStr {
+			return cond{}, false, errFilter("FilterPolicy: " + op + " match pattern must be a string")
+		}
+		if more {
+			return cond{}, false, errFilter(errOneKey)
+		}
+		switch op {
+		case "prefix":
+			return cond{op: opPrefix, s: v.s}, false, nil
+		case "suffix":
+			return cond{op: opSuffix, s: v.s}, false, nil
+		}
+		return cond{op: opEqualsFold, s: v.s}, false, nil
+	case "exists":
+		if v.kind != jTrue && v.kind != jFalse {
+			return cond{}, false, errFilter("FilterPolicy: exists match pattern must be either true or false.")
+		}
+		if more {
+			return cond{}, false, errFilter(errOneKey)
+		}
+		if v.kind == jFalse {
+			return cond{}, true, nil
+		}
+		return cond{op: opExists}, false, nil
+	case "cidr":
+		if v.kind != jStr {
+			return cond{}, false, errFilter("FilterPolicy: prefix match pattern must be a string")
+		}
+		pfx, err := parseCIDR(v.s)
+		if err != nil {
+			return cond{}, false, err
+		}
+		if more {
+			return cond{}, false, errFilter(errOneKey)
+		}
+		return cond{op: opCIDR, prefix: pfx}, false, nil
+	case "numeric":
+		if v.kind != jArr {
+			return cond{}, false, errFilter("FilterPolicy: Value of numeric must be an array.")
+		}
+		cd, err := compileNumeric(v.vals)
+		if err != nil {
+			return cond{}, false, err
+		}
+		if more {
+			return cond{}, false, errFilter(errTooManyNumeric)
+		}
+		return cd, false, nil
+	case "anything-but":
+		cd, err := compileAnythingBut(v)
+		if err != nil {
+			return cond{}, false, err
+		}
+		if more {
+			return cond{}, false, errFilter(errTooManyNumeric)
+		}
+		return cd, false, nil
+	}
+	return cond{}, false, errFilter("FilterPolicy: Unrecognized match type " + op)
+}
+
+func compileAnythingBut(v *jval) (cond, error) {
+	switch v.kind {
+	case jObj:
+		if len(v.keys) == 0 {
+			return cond{}, errFilter("FilterPolicy: Anything-But expression name not found")
+		}
+		inner, iv := v.keys[0], v.vals[0]
+		if inner != "prefix" {
+			return cond{}, errFilter("FilterPolicy: Unsupported anything-but pattern: " + inner)
+		}
+		if iv.kind != jStr {
+			return cond{}, errFilter("FilterPolicy: prefix match pattern must be a string")
+		}
+		if iv.s == "" {
+			return cond{}, errFilter("FilterPolicy: Null prefix/suffix not allowed")
+		}
+		if len(v.keys) > 1 {
+			return cond{}, errFilter(errOneKey)
+		}
+		return cond{op: opAnythingPrefix, s: iv.s}, nil
+	case jStr:
+		return cond{op: opAnythingBut, strs: []string{v.s}}, nil
+	case jNum:
+		nv := numberValue(v.s)
+		if !nv.numOK {
+			return cond{}, errFilter(errNumberRange)
+		}
+		return cond{op: opAnythingBut, keys: []int64{nv.key}}, nil
+	case jArr:
+		cd := cond{op: opAnythingBut}
+		for _, e := range v.vals {
+			switch e.kind {
+			case jStr:
+				cd.strs = append(cd.strs, e.s)
+			case jNum:
+				nv := numberValue(e.s)
+				if !nv.numOK {
+					return cond{}, errFilter(errNumberRange)
+				}
+				cd.keys = append(cd.keys, nv.key)
+			default:
+				return cond{}, errFilter("FilterPolicy: Inside anything but list, start|null|boolean is not supported.")
+			}
+		}
+		if (len(cd.strs) > 0) == (len(cd.keys) > 0) {
+			return cond{}, errFilter("FilterPolicy: Inside anything but list, either all values are number or string, mixed type is not supported")
+		}
+		return cd, nil
+	}
+	return cond{}, errFilter("FilterPolicy: Value of anything-but must be an array or single string/number value.")
+}
+
+// compileNumeric follows AWS's reading of a numeric expression: an
+// operator and a value, and for > or >= optionally < or <= and a value.
+func compileNumeric(e []*jval) (cond, error) {
+	if len(e) == 0 {
+		return cond{}, errFilter("FilterPolicy: Invalid member in numeric match: ]")
+	}
+	if e[0].kind != jStr {
+		return cond{}, errFilter("FilterPolicy: Invalid member in numeric match: " + tokenText(e[0]))
+	}
+	op := e[0].s
+	valueOf := func(i int, name string) (fval, error) {
+		if i >= len(e) || e[i].kind != jNum {
+			return fval{}, errFilter("FilterPolicy: Value of " + name + " must be numeric")
+		}
+		return numberValue(e[i].s), nil
+	}
+	switch op {
+	case "=":
+		v, err := valueOf(1, "equals")
+		if err != nil {
+			return cond{}, err
+		}
+		if len(e) > 2 {
+			return cond{}, errFilter(errTooManyNumeric)
+		}
+		if !v.numOK {
+			return cond{}, errFilter(errNumberRange)
+		}
+		return cond{op: opNumeric, hasLo: true, hasHi: true, key: v.key, hi: v.key}, nil
+	case "<", "<=":
+		v, err := valueOf(1, op)
+		if err != nil {
+			return cond{}, err
+		}
+		if len(e) > 2 {
+			return cond{}, errFilter(errTooManyNumeric)
+		}
+		if !v.numOK {
+			return cond{}, errFilter(errNumberRange)
+		}
+		return cond{op: opNumeric, hasHi: true, hi: v.key, hiOpen: op == "<"}, nil
+	case ">", ">=":
+		lo, err := valueOf(1, op)
+		if err != nil {
+			return cond{}, err
+		}
+		cd := cond{op: opNumeric, hasLo: true, loOpen: op == ">"}
+		if len(e) == 2 {
+			if !lo.numOK {
+				return cond{}, errFilter(errNumberRange)
+			}
+			cd.key = lo.key
+			return cd, nil
+		}
+		if e[2].kind != jStr {
+			return cond{}, errFilter("FilterPolicy: Bad value in numeric range: " + tokenText(e[2]))
+		}
+		op2 := e[2].s
+		if op2 != "<" && op2 != "<=" {
+			return cond{}, errFilter("FilterPolicy: Bad numeric range operator: " + op2)
+		}
+		hi, err := valueOf(3, op2)
+		if err != nil {
+			return cond{}, err
+		}
+		if len(e) > 4 {
+			return cond{}, errFilter("FilterPolicy: Too many terms in numeric range expression")
+		}
+		if !lo.numOK || !hi.numOK {
+			return cond{}, errFilter(errNumberRange)
+		}
+		if lo.f >= hi.f {
+			return cond{}, errFilter("FilterPolicy: Bottom must be less than top")
+		}
+		cd.key, cd.hasHi, cd.hi, cd.hiOpen = lo.key, true, hi.key, op2 == "<"
+		return cd, nil
+	}
+	return cond{}, errFilter("FilterPolicy: Unrecognized numeric range operator: " + op)
+}
+
+// parseCIDR validates an IPv4 or IPv6 CIDR block with AWS's messages.
+func parseCIDR(s string) (netip.Prefix, error) {
+	if strings.Count(s, "/") != 1 {
+		return netip.Prefix{}, errFilter("FilterPolicy: Malformed CIDR, one '/' required")
+	}
+	ip, mask, _ := strings.Cut(s, "/")
+	bits, err := strconv.Atoi(mask)
+	if err != nil {
+		return netip.Prefix{}, errFilter("FilterPolicy: Malformed CIDR, mask bits must be an integer")
+	}
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Zone() != "" {
+		return netip.Prefix{}, errFilter("FilterPolicy: Nonstandard IP address: " + ip)
+	}
+	if bits < 0 || bits > addr.BitLen() {
+		// [infer] AWS's text for an out-of-range mask is not recorded.
+		return netip.Prefix{}, errFilter("FilterPolicy: Malformed CIDR, mask bits must be between 0 and " + strconv.Itoa(addr.BitLen()))
+	}
+	return netip.PrefixFrom(addr, bits).Masked(), nil
 }
 
 // match reports whether m passes the policy.
-func (p *filterPolicy) match(m *filterMessage) bool { return true }
+func (p *filterPolicy) match(m *filterMessage) bool {
+	if p.matchAll {
+		return true
+	}
+	if p.body {
+		return p.matchBody(m)
+	}
+	for bi := range p.branches {
+		if matchAttrBranch(&p.branches[bi], m.attrs) {
+			return true
+		}
+	}
+	return false
+}
+
+// Attribute data types: a custom label after a dot ("Number.float") keeps
+// its base type; only String.Array is an array.
+func isBinaryType(t string) bool { return strings.HasPrefix(t, "Binary") }
+func isNumberType(t string) bool { return strings.HasPrefix(t, "Number") }
+
+// hasFilterableAttr reports whether attrs has an attribute the filter sees:
+// "exists": false never matches a message without one.
+func hasFilterableAttr(attrs map[string]MessageAttributeValue) bool {
+	for _, a := range attrs {
+		if !isBinaryType(a.DataType) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchAttrBranch(b *branch, attrs map[string]MessageAttributeValue) bool {
+	for fi := range b.fields {
+		if !matchAttrField(&b.fields[fi], attrs) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchAttrField(f *field, attrs map[string]MessageAttributeValue) bool {
+	a, ok := attrs[f.name]
+	if !ok || isBinaryType(a.DataType) {
+		return f.absentOK && hasFilterableAttr(attrs)
+	}
+	present := false
+	switch {
+	case a.DataType == "String.Array":
+		sc := arrayScanner{s: a.StringValue}
+		if !sc.start() {
+			// Not a JSON array: AWS reads the scalar it holds, or the text.
+			v := scalarValue(a.StringValue)
+			if f.match(v) {
+				return true
+			}
+			present = v.present()
+			break
+		}
+		for {
+			v, more := sc.next()
+			if !more {
+				break
+			}
+			if f.match(v) {
+				return true
+			}
+			present = present || v.present()
+		}
+	case isNumberType(a.DataType):
+		v := numberValue(a.StringValue)
+		if f.match(v) {
+			return true
+		}
+		present = true
+	default:
+		v := fval{kind: kStr, s: a.StringValue}
+		if f.match(v) {
+			return true
+		}
+		present = v.present()
+	}
+	return f.absentOK && !present
+}
+
+// scalarValue reads s as one JSON scalar, or as a string if it is not one.
+func scalarValue(s string) fval {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return fval{kind: kStr, s: s}
+	}
+	switch t[0] {
+	case '"':
+		if str, end, ok := readString(t, 0); ok && end == len(t) {
+			return fval{kind: kStr, s: str}
+		}
+	case 't', 'f', 'n':
+		if k, end, ok := readLiteral(t, 0); ok && end == len(t) {
+			return literalValue(k)
+		}
+	default:
+		if isJSONNumber(t) {
+			return numberValue(t)
+		}
+	}
+	return fval{kind: kStr, s: s}
+}
+
+func literalValue(k jkind) fval {
+	switch k {
+	case jTrue:
+		return fval{kind: kTrue}
+	case jFalse:
+		return fval{kind: kFalse}
+	}
+	return fval{kind: kNull}
+}
+
+// arrayScanner walks the scalar elements of a JSON array without building
+// it. Nested arrays are walked too; objects are skipped (an attribute
+// cannot address their members).
+type arrayScanner struct {
+	s     string
+	i     int
+	depth int
+}
+
+// start checks that the whole text is one well-formed JSON array.
+func (sc *arrayScanner) start() bool {
+	t := strings.TrimSpace(sc.s)
+	if len(t) == 0 || t[0] != '[' {
+		return false
+	}
+	if _, ok := parseJSONShallow(t); !ok {
+		return false
+	}
+	sc.s = t
+	sc.i = 1
+	sc.depth = 1
+	return true
+}
+
+// next returns the next scalar element. The array was validated by start,
+// so next only needs to tokenize.
+func (sc *arrayScanner) next() (fval, bool) {
+	s := sc.s
+	for sc.depth > 0 {
+		sc.i = skipWS(s, sc.i)
+		if sc.i >= len(s) {
+			return fval{}, false
+		}
+		switch c := s[sc.i]; {
+		case c == ',':
+			sc.i++
+		case c == '[':
+			sc.depth++
+			sc.i++
+		case c == ']':
+			sc.depth--
+			sc.i++
+		case c == '{':
+			sc.i = skipValue(s, sc.i)
+		case c == '"':
+			str, end, _ := readString(s, sc.i)
+			sc.i = end
+			return fval{kind: kStr, s: str}, true
+		case c == 't' || c == 'f' || c == 'n':
+			k, end, _ := readLiteral(s, sc.i)
+			sc.i = end
+			return literalValue(k), true
+		default:
+			end, _ := scanNumber(s, sc.i)
+			v := numberValue(s[sc.i:end])
+			sc.i = end
+			return v, true
+		}
+	}
+	return fval{}, false
+}
+
+// parseJSONShallow validates that s is one JSON value without allocating
+// for strings and numbers; it returns the end index.
+func parseJSONShallow(s string) (int, bool) {
+	end := skipValue(s, 0)
+	if end < 0 {
+		return 0, false
+	}
+	return end, skipWS(s, end) == len(s)
+}
+
+// skipValue returns the index after the JSON value at s[i:], or -1.
+func skipValue(s string, i int) int {
+	return skipValueDepth(s, i, 0)
+}
+
+func skipValueDepth(s string, i, depth int) int {
+	if depth > maxJSONDepth {
+		return -1
+	}
+	i = skipWS(s, i)
+	if i >= len(s) {
+		return -1
+	}
+	switch c := s[i]; {
+	case c == '{' || c == '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		i = skipWS(s, i+1)
+		if i < len(s) && s[i] == closer {
+			return i + 1
+		}
+		for {
+			if c == '{' {
+				i = skipWS(s, i)
+				if i >= len(s) || s[i] != '"' {
+					return -1
+				}
+				_, end, _, ok := scanString(s, i)
+				if !ok {
+					return -1
+				}
+				i = skipWS(s, end)
+				if i >= len(s) || s[i] != ':' {
+					return -1
+				}
+				i++
+			}
+			i = skipValueDepth(s, i, depth+1)
+			if i < 0 {
+				return -1
+			}
+			i = skipWS(s, i)
+			if i >= len(s) {
+				return -1
+			}
+			if s[i] == ',' {
+				i++
+				continue
+			}
+			if s[i] == closer {
+				return i + 1
+			}
+			return -1
+		}
+	case c == '"':
+		_, end, escaped, ok := scanString(s, i)
+		if !ok {
+			return -1
+		}
+		if escaped {
+			if _, _, ok := readString(s, i); !ok {
+				return -1
+			}
+		}
+		return end
+	case c == 't' || c == 'f' || c == 'n':
+		_, end, ok := readLiteral(s, i)
+		if !ok {
+			return -1
+		}
+		return end
+	default:
+		end, ok := scanNumber(s, i)
+		if !ok {
+			return -1
+		}
+		return end
+	}
+}
+
+// bodyDoc is a parsed message body: its scalar values by dotted path, each
+// with the array elements it sits in.
+type bodyDoc struct {
+	empty  bool // the body is {}
+	leaves map[string][]leaf
+}
+
+// leaf is a value of the body and the elements of the arrays holding it:
+// two values are from the same element of an array when their positions
+// for that array agree.
+type leaf struct {
+	v   fval
+	arr []arrayPos
+}
+
+type arrayPos struct{ id, idx int }
+
+// consistent reports whether a and b can be matched together: they sit in
+// the same element of every array that holds both.
+func consistent(a, b *leaf) bool {
+	for _, pa := range a.arr {
+		for _, pb := range b.arr {
+			if pa.id == pb.id && pa.idx != pb.idx {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// parsedBody parses the body once per message.
+func (m *filterMessage) parsedBody() *bodyDoc {
+	if m.bodyParsed {
+		return m.doc
+	}
+	m.bodyParsed = true
+	root, ok := parseJSON(m.body)
+	if !ok || root.kind != jObj {
+		return nil
+	}
+	d := &bodyDoc{empty: len(root.keys) == 0, leaves: make(map[string][]leaf)}
+	ids := 0
+	var walk func(v *jval, path string, arr []arrayPos)
+	walk = func(v *jval, path string, arr []arrayPos) {
+		switch v.kind {
+		case jObj:
+			for i, k := range v.keys {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				walk(v.vals[i], p, arr)
+			}
+		case jArr:
+			ids++
+			id := ids
+			for i, e := range v.vals {
+				walk(e, path, append(arr[:len(arr):len(arr)], arrayPos{id: id, idx: i}))
+			}
+		case jStr:
+			d.leaves[path] = append(d.leaves[path], leaf{v: fval{kind: kStr, s: v.s}, arr: arr})
+		case jNum:
+			d.leaves[path] = append(d.leaves[path], leaf{v: numberValue(v.s), arr: arr})
+		default:
+			d.leaves[path] = append(d.leaves[path], leaf{v: literalValue(v.kind), arr: arr})
+		}
+	}
+	walk(root, "", nil)
+	m.doc = d
+	return d
+}
+
+func (p *filterPolicy) matchBody(m *filterMessage) bool {
+	d := m.parsedBody()
+	if d == nil || d.empty {
+		return false
+	}
+	for bi := range p.branches {
+		if matchBodyBranch(&p.branches[bi], d) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchBodyBranch finds, for every field, a matching value such that the
+// chosen values are pairwise consistent (fields under one array of objects
+// match within one element); a field held by absence needs no value.
+func matchBodyBranch(b *branch, d *bodyDoc) bool {
+	cands := make([][]*leaf, 0, len(b.fields))
+	for fi := range b.fields {
+		f := &b.fields[fi]
+		ls := d.leaves[f.name]
+		var cs []*leaf
+		present := false
+		for li := range ls {
+			l := &ls[li]
+			present = present || l.v.present()
+			if f.match(l.v) {
+				cs = append(cs, l)
+			}
+		}
+		if len(cs) == 0 {
+			if f.absentOK && !present {
+				continue
+			}
+			return false
+		}
+		cands = append(cands, cs)
+	}
+	chosen := make([]*leaf, 0, len(cands))
+	var search func(i int) bool
+	search = func(i int) bool {
+		if i == len(cands) {
+			return true
+		}
+	next:
+		for _, l := range cands[i] {
+			for _, c := range chosen {
+				if !consistent(l, c) {
+					continue next
+				}
+			}
+			chosen = append(chosen, l)
+			if search(i + 1) {
+				return true
+			}
+			chosen = chosen[:len(chosen)-1]
+		}
+		return false
+	}
+	return search(0)
+}
