@@ -100,3 +100,12 @@ func psWantErr(t *testing.T, err error, sentinel *pubsub.Error, msg string) {
 		t.Fatalf("message = %q, want %q", pe.Message, msg)
 	}
 }
+
+// psBodies returns the bodies of messages in order.
+func psBodies(msgs []queue.Message) []string {
+	var out []string
+	for _, m := range msgs {
+		out = append(out, m.Body)
+	}
+	return out
+}

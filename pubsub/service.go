@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,10 +23,11 @@ import (
 type Service struct {
 	cfg config
 
-	mu     sync.Mutex
-	closed bool
-	rng    *rand.Rand
-	topics *btree.BTreeG[*Topic] // by name
+	mu         sync.Mutex
+	closed     bool
+	rng        *rand.Rand
+	topics     *btree.BTreeG[*Topic] // by name
+	fifoTopics int
 
 	// regMu guards the endpoints and the outbox. It is a leaf: deliveries
 	// take it with no other lock held, or under a FIFO topic's delivery
@@ -83,6 +86,10 @@ func newUUID(r *rand.Rand) string {
 // Topic limits.
 const (
 	MaxTopicNameLength = 256
+	// MaxTopics and MaxFifoTopics are AWS's default quotas per account
+	// and region.
+	MaxTopics     = 100000
+	MaxFifoTopics = 1000
 	// ListPageSize is how many entries ListTopics, ListSubscriptions and
 	// ListSubscriptionsByTopic return per page, as AWS does.
 	ListPageSize = 100
@@ -120,11 +127,11 @@ func (s *Service) CreateTopic(ctx context.Context, in CreateTopicInput) (*Topic,
 		return nil, errParam("Topic Name")
 	}
 	st := defaultTopicSettings(fifo)
-	for k, v := range in.Attributes {
+	for _, k := range slices.Sorted(maps.Keys(in.Attributes)) {
 		if k == AttrFifoTopic {
 			continue
 		}
-		if err := st.set(k, v, "Attributes Reason: "); err != nil {
+		if err := st.set(k, in.Attributes[k], "Attributes Reason: "); err != nil {
 			return nil, err
 		}
 	}
@@ -144,8 +151,14 @@ func (s *Service) CreateTopic(ctx context.Context, in CreateTopicInput) (*Topic,
 	if t, ok := s.topics.Get(&Topic{name: in.Name}); ok {
 		return t, t.sameAs(fifo, in, st)
 	}
+	if fifo && s.fifoTopics >= MaxFifoTopics || !fifo && s.topics.Len()-s.fifoTopics >= MaxTopics {
+		return nil, ErrTopicLimitExceeded.WithMessage("Topic limit exceeded")
+	}
 	t := newTopic(s, in.Name, fifo, st, in.Tags, s.rng.Uint64(), s.rng.Uint64())
 	s.topics.ReplaceOrInsert(t)
+	if fifo {
+		s.fifoTopics++
+	}
 	return t, nil
 }
 
@@ -219,6 +232,9 @@ func (s *Service) DeleteTopic(ctx context.Context, in DeleteTopicInput) (DeleteT
 		return DeleteTopicOutput{}, nil
 	}
 	s.topics.Delete(t)
+	if t.fifo {
+		s.fifoTopics--
+	}
 	t.mu.Lock()
 	t.deleted = true
 	t.subs.Ascend(func(sub *Subscription) bool {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,9 +51,15 @@ const (
 	ScopeMessageBody       = "MessageBody"
 )
 
-// MaxFilterPoliciesPerTopic is AWS's limit on subscriptions with a filter
-// policy per topic.
-const MaxFilterPoliciesPerTopic = 200
+// Subscription limits.
+const (
+	// MaxFilterPoliciesPerTopic is AWS's limit on subscriptions with a
+	// filter policy per topic.
+	MaxFilterPoliciesPerTopic = 200
+	// MaxSubscriptionsPerFifoTopic is AWS's limit on a FIFO topic's
+	// subscriptions.
+	MaxSubscriptionsPerFifoTopic = 100
+)
 
 // protocols are the protocols SNS knows, and whether a subscription with
 // them waits for confirmation.
@@ -90,7 +98,7 @@ func (st *subSettings) set(t *Topic, protocol, name, value, prefix string) error
 		}
 		f, err := compileFilterPolicy(value, st.effectiveScope())
 		if err != nil {
-			return errParam("%sFilterPolicy: %s", prefix, err.Error())
+			return errParam("%s%s", prefix, err.Error())
 		}
 		st.filterPolicy, st.filter = value, f
 	case AttrFilterPolicyScope:
@@ -101,7 +109,7 @@ func (st *subSettings) set(t *Topic, protocol, name, value, prefix string) error
 		if st.filterPolicy != "" {
 			f, err := compileFilterPolicy(st.filterPolicy, value)
 			if err != nil {
-				return errParam("%sFilterPolicy: %s", prefix, err.Error())
+				return errParam("%s%s", prefix, err.Error())
 			}
 			st.filter = f
 		}
@@ -138,6 +146,25 @@ func (st *subSettings) set(t *Topic, protocol, name, value, prefix string) error
 		st.replayPolicy = value
 	default:
 		return errParam("AttributeName")
+	}
+	return nil
+}
+
+// apply sets the attributes of a Subscribe in name order, FilterPolicyScope
+// first since it decides how FilterPolicy compiles.
+func (st *subSettings) apply(t *Topic, protocol string, attrs map[string]string) error {
+	if scope, ok := attrs[AttrFilterPolicyScope]; ok {
+		if err := st.set(t, protocol, AttrFilterPolicyScope, scope, "Attributes Reason: "); err != nil {
+			return err
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		if k == AttrFilterPolicyScope {
+			continue
+		}
+		if err := st.set(t, protocol, k, attrs[k], "Attributes Reason: "); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -205,18 +232,8 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 		return SubscribeOutput{}, err
 	}
 	var st subSettings
-	if scope, ok := in.Attributes[AttrFilterPolicyScope]; ok { // the scope decides how the policy compiles
-		if err := st.set(t, in.Protocol, AttrFilterPolicyScope, scope, "Attributes Reason: "); err != nil {
-			return SubscribeOutput{}, err
-		}
-	}
-	for k, v := range in.Attributes {
-		if k == AttrFilterPolicyScope {
-			continue
-		}
-		if err := st.set(t, in.Protocol, k, v, "Attributes Reason: "); err != nil {
-			return SubscribeOutput{}, err
-		}
+	if err := st.apply(t, in.Protocol, in.Attributes); err != nil {
+		return SubscribeOutput{}, err
 	}
 	t.svc.mu.Lock()
 	subID := t.svc.newUUIDLocked()
@@ -238,12 +255,10 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 	if sub, ok := t.subsByKey[key]; ok {
 		cur := sub.settings
 		next := cur
-		for k, v := range in.Attributes {
-			if err := next.set(t, in.Protocol, k, v, "Attributes Reason: "); err != nil {
-				return SubscribeOutput{}, err
-			}
+		if err := next.apply(t, in.Protocol, in.Attributes); err != nil {
+			return SubscribeOutput{}, err
 		}
-		if next.raw != cur.raw || next.filterPolicy != cur.filterPolicy || next.scope != cur.scope && !(next.scope == "" || cur.scope == "") && next.effectiveScope() != cur.effectiveScope() ||
+		if next.raw != cur.raw || next.filterPolicy != cur.filterPolicy || next.effectiveScope() != cur.effectiveScope() ||
 			next.redrivePolicy != cur.redrivePolicy || next.deliveryPolicy != cur.deliveryPolicy || next.roleArn != cur.roleArn || next.replayPolicy != cur.replayPolicy {
 			return SubscribeOutput{}, errParam("Attributes Reason: Subscription already exists with different attributes")
 		}
@@ -251,6 +266,9 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 			return SubscribeOutput{SubscriptionArn: pendingConfirmation}, nil
 		}
 		return SubscribeOutput{SubscriptionArn: sub.arn}, nil
+	}
+	if t.fifo && t.subs.Len() >= MaxSubscriptionsPerFifoTopic {
+		return SubscribeOutput{}, ErrSubscriptionLimitExceeded.WithMessage("Subscription limit exceeded")
 	}
 	if st.filter != nil && t.filterPolicies >= MaxFilterPoliciesPerTopic {
 		return SubscribeOutput{}, ErrFilterPolicyLimitExceeded.WithMessage("Filter policy limit exceeded")
@@ -334,11 +352,14 @@ func (t *Topic) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionI
 
 // SubscriptionFromARN returns the subscription an ARN names, or NotFound.
 func (s *Service) SubscriptionFromARN(arn string) (*Subscription, error) {
-	i := strings.LastIndexByte(arn, ':')
-	if i < 0 {
-		return nil, errParam("SubscriptionArn")
+	parts := strings.Split(arn, ":")
+	if len(parts) < 6 {
+		return nil, errParam("SubscriptionArn Reason: An ARN must have at least 6 elements, not %d", len(parts))
 	}
-	t, err := s.topicFromARN(arn[:i], "SubscriptionArn")
+	if len(parts) != 7 {
+		return nil, errSubscriptionNotFound()
+	}
+	t, err := s.topicFromARN(arn[:strings.LastIndexByte(arn, ':')], "SubscriptionArn")
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Code == ErrNotFound.Code {
 			return nil, errSubscriptionNotFound()
