@@ -2,6 +2,7 @@ package pubsub
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -130,6 +131,14 @@ func (s *Service) validateEndpoint(t *Topic, protocol, endpoint string) error {
 		if !strings.HasPrefix(strings.ToLower(endpoint), protocol+"://") {
 			return errParam("Endpoint must match the specified protocol")
 		}
+	case "sms":
+		if !e164.MatchString(endpoint) {
+			return errorf(ErrInvalidParameter, "Invalid SMS endpoint: %s", endpoint)
+		}
+	case "application":
+		if parts := strings.Split(endpoint, ":"); len(parts) < 6 || parts[0] != "arn" {
+			return errParam("ApplicationEndpoint ARN")
+		}
 	default:
 		if endpoint == "" {
 			return errParam("Endpoint")
@@ -137,6 +146,9 @@ func (s *Service) validateEndpoint(t *Topic, protocol, endpoint string) error {
 	}
 	return nil
 }
+
+// e164 matches a phone number in E.164 form, as SMS endpoints must be.
+var e164 = regexp.MustCompile(`^\+?[1-9]\d{1,14}$`)
 
 // queueByARN resolves an sqs endpoint: registered queues first, then the
 // queue.Service given to WithQueues.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/btree"
 
@@ -24,7 +25,7 @@ type Service struct {
 	cfg config
 
 	mu         sync.Mutex
-	closed     bool
+	closed     atomic.Bool
 	rng        *rand.Rand
 	topics     *btree.BTreeG[*Topic] // by name
 	fifoTopics int
@@ -60,7 +61,7 @@ func New(opts ...Option) *Service {
 func (s *Service) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closed = true
+	s.closed.Store(true)
 	return nil
 }
 
@@ -145,7 +146,7 @@ func (s *Service) CreateTopic(ctx context.Context, in CreateTopicInput) (*Topic,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed.Load() {
 		return nil, errClosed()
 	}
 	if t, ok := s.topics.Get(&Topic{name: in.Name}); ok {
@@ -197,7 +198,7 @@ func (s *Service) topicFromARN(arn, param string) (*Topic, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed.Load() {
 		return nil, errClosed()
 	}
 	t, ok := s.topics.Get(&Topic{name: parts[5]})
@@ -268,7 +269,7 @@ func (s *Service) ListTopics(ctx context.Context, in ListTopicsInput) (ListTopic
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed.Load() {
 		return ListTopicsOutput{}, errClosed()
 	}
 	var out ListTopicsOutput

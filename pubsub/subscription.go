@@ -410,6 +410,18 @@ func (s *Service) Unsubscribe(ctx context.Context, in UnsubscribeInput) (Unsubsc
 	return UnsubscribeOutput{}, nil
 }
 
+// checkLocked returns NotFound once the subscription is deleted, and
+// ServiceUnavailable once the Service is closed. topic.mu must be held.
+func (sub *Subscription) checkLocked() error {
+	if sub.topic.svc.closed.Load() {
+		return errClosed()
+	}
+	if sub.deleted {
+		return errSubscriptionNotFound()
+	}
+	return nil
+}
+
 // ARN returns the subscription's ARN.
 func (sub *Subscription) ARN() string { return sub.arn }
 
@@ -426,8 +438,8 @@ func (sub *Subscription) GetSubscriptionAttributes(ctx context.Context) (GetSubs
 	t := sub.topic
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if sub.deleted {
-		return GetSubscriptionAttributesOutput{}, errSubscriptionNotFound()
+	if err := sub.checkLocked(); err != nil {
+		return GetSubscriptionAttributesOutput{}, err
 	}
 	a := map[string]string{
 		AttrSubscriptionArn:              sub.arn,
@@ -471,8 +483,8 @@ func (sub *Subscription) SetSubscriptionAttributes(ctx context.Context, in SetSu
 	t := sub.topic
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if sub.deleted {
-		return SetSubscriptionAttributesOutput{}, errSubscriptionNotFound()
+	if err := sub.checkLocked(); err != nil {
+		return SetSubscriptionAttributesOutput{}, err
 	}
 	st := sub.settings
 	if err := st.set(t, sub.protocol, in.AttributeName, in.AttributeValue, ""); err != nil {
@@ -601,7 +613,7 @@ func (s *Service) ListSubscriptions(ctx context.Context, in ListSubscriptionsInp
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed.Load() {
 		return ListSubscriptionsOutput{}, errClosed()
 	}
 	var out ListSubscriptionsOutput

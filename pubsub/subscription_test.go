@@ -27,6 +27,11 @@ func TestSubscribe_Validation(t *testing.T) {
 		{tp, "sqs", psQueueARN + "q", map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"nope"}`}, "Invalid parameter: Attributes Reason: RedrivePolicy: deadLetterTargetArn is an invalid arn"},
 		{f, "sqs", psQueueARN + "q.fifo", map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + psQueueARN + `dlq"}`}, "Invalid parameter: Attributes Reason: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic."},
 		{tp, "sqs", psQueueARN + "q", map[string]string{"Color": "red"}, "Invalid parameter: AttributeName"},
+		{tp, "sms", "555-CALL-ME", nil, "Invalid SMS endpoint: 555-CALL-ME"},
+		{tp, "application", "my-phone", nil, "Invalid parameter: ApplicationEndpoint ARN"},
+		{tp, "http", "https://example.com", nil, "Invalid parameter: Endpoint must match the specified protocol"},
+		{tp, "email", "nobody", nil, "Invalid parameter: Email address"},
+		{f, "lambda", "arn:aws:lambda:us-east-1:123456789012:function:fn", nil, "Invalid parameter: Invalid parameter: Endpoint Reason: Please use FIFO SQS queue"},
 	} {
 		_, err := tc.topic.Subscribe(e.ctx, pubsub.SubscribeInput{Protocol: tc.protocol, Endpoint: tc.endpoint, Attributes: tc.attrs})
 		psWantErr(t, err, pubsub.ErrInvalidParameter, tc.msg)

@@ -206,8 +206,12 @@ func (t *Topic) Name() string { return t.name }
 // ARN returns the topic's ARN.
 func (t *Topic) ARN() string { return t.arn }
 
-// checkLocked returns NotFound once the topic is deleted. t.mu must be held.
+// checkLocked returns NotFound once the topic is deleted, and
+// ServiceUnavailable once the Service is closed. t.mu must be held.
 func (t *Topic) checkLocked() error {
+	if t.svc.closed.Load() {
+		return errClosed()
+	}
 	if t.deleted {
 		return errTopicNotFound()
 	}

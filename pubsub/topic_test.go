@@ -197,3 +197,19 @@ func TestTags(t *testing.T) {
 	_, err = e.svc.ListTagsForResource(e.ctx, pubsub.ListTagsForResourceInput{ResourceArn: "arn:aws:sns:us-east-1:123456789012:nope"})
 	psWantErr(t, err, pubsub.ErrResourceNotFound, "Resource does not exist")
 }
+
+func TestClose(t *testing.T) {
+	e := psNewEnv(t)
+	tp := e.topic("t", nil)
+	sub, err := e.svc.SubscriptionFromARN(e.subscribe(tp, "sqs", psQueueARN+"q", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Close()
+	_, err = tp.Publish(e.ctx, pubsub.PublishInput{Message: "m"})
+	psWantErr(t, err, pubsub.ErrServiceUnavailable, "")
+	_, err = sub.GetSubscriptionAttributes(e.ctx)
+	psWantErr(t, err, pubsub.ErrServiceUnavailable, "")
+	_, err = e.svc.CreateTopic(e.ctx, pubsub.CreateTopicInput{Name: "u"})
+	psWantErr(t, err, pubsub.ErrServiceUnavailable, "")
+}
