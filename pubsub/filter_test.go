@@ -484,3 +484,38 @@ func TestComparableNumber(t *testing.T) {
 		t.Error("comparableNumber(5.0000001e9) in range, want out")
 	}
 }
+
+// TestFilterPathNamedTwice holds the cases rapid found: a key named at the
+// top and again inside an $or must hold for both namings, each on any
+// element of an array, in either scope.
+func TestFilterPathNamedTwice(t *testing.T) {
+	const policy = `{"a":["x","y"],"$or":[{"a":["z"]},{"b":["w"]}]}`
+	ap := mustCompile(t, policy, "MessageAttributes")
+	bp := mustCompile(t, policy, "MessageBody")
+	tests := []struct {
+		name  string
+		attrs attrs
+		body  string
+		want  bool
+	}{
+		{"both namings on one array", attrs{"a": arrAttr(`["y","z"]`)}, `{"a":["y","z"]}`, true},
+		{"second naming fails", attrs{"a": arrAttr(`["y"]`)}, `{"a":["y"]}`, false},
+		{"other alternative", attrs{"a": strAttr("x"), "b": strAttr("w")}, `{"a":"x","b":"w"}`, true},
+		{"no alternative holds", attrs{"a": strAttr("x")}, `{"a":"x"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ap.match(&filterMessage{attrs: tt.attrs}); got != tt.want {
+				t.Errorf("attributes %v: match = %v, want %v", tt.attrs, got, tt.want)
+			}
+			if got := bp.match(&filterMessage{body: tt.body}); got != tt.want {
+				t.Errorf("body %s: match = %v, want %v", tt.body, got, tt.want)
+			}
+		})
+	}
+	// A key and an exists: false on it in an $or branch both apply.
+	p := mustCompile(t, `{"$or":[{"a":["x"],"$or":[{"a":[{"exists":false}]},{"b":["q"]}]},{"c":["x"]}]}`, "MessageBody")
+	if p.match(&filterMessage{body: `{"a":"x"}`}) {
+		t.Errorf(`{"a":"x"}: match = true, want false (a exists)`)
+	}
+}

@@ -268,8 +268,9 @@ func refMerge(a, b []refField) []refField {
 // refLeaf is a document value and the array elements it sits in, as
 // "array#index" strings keyed by array.
 type refLeaf struct {
-	v   any
-	arr map[string]int
+	path string
+	v    any
+	arr  map[string]int
 }
 
 func refFlatten(v any, path string, arr map[string]int, out map[string][]refLeaf, ids *int) {
@@ -294,14 +295,15 @@ func refFlatten(v any, path string, arr map[string]int, out map[string][]refLeaf
 			refFlatten(e, path, a, out, ids)
 		}
 	default:
-		out[path] = append(out[path], refLeaf{v: v, arr: arr})
+		out[path] = append(out[path], refLeaf{path: path, v: v, arr: arr})
 	}
 }
 
 // refMatch evaluates a policy against a document by trying every choice
 // of one value per field. In a body (arrays true), the values chosen must
-// sit in the same element of every array holding two of them; attributes
-// are flat, so their fields are independent.
+// sit in the same element of every array holding two of them (unless
+// they are values of one path, named twice); attributes are flat, so their
+// fields are independent.
 func refMatch(policy map[string]any, doc map[string]any, arrays bool) bool {
 	if len(policy) == 0 {
 		return true
@@ -358,6 +360,9 @@ func refConsistent(choices [][]*refLeaf, chosen []*refLeaf) bool {
 	for _, l := range choices[0] {
 		good := true
 		for _, c := range chosen {
+			if c.path == l.path {
+				continue // a path named twice: any element for each
+			}
 			for id, i := range l.arr {
 				if j, ok := c.arr[id]; ok && i != j {
 					good = false

@@ -1,0 +1,415 @@
+package pubsub
+
+import (
+	"strings"
+)
+
+// match reports whether m passes the policy.
+func (p *filterPolicy) match(m *filterMessage) bool {
+	if p.matchAll {
+		return true
+	}
+	if p.body {
+		return p.matchBody(m)
+	}
+	for bi := range p.branches {
+		if matchAttrBranch(&p.branches[bi], m.attrs) {
+			return true
+		}
+	}
+	return false
+}
+
+// Attribute data types: a custom label after a dot ("Number.float") keeps
+// its base type; only String.Array is an array.
+func isBinaryType(t string) bool { return strings.HasPrefix(t, "Binary") }
+func isNumberType(t string) bool { return strings.HasPrefix(t, "Number") }
+
+// hasFilterableAttr reports whether attrs has an attribute the filter sees:
+// "exists": false never matches a message without one.
+func hasFilterableAttr(attrs map[string]MessageAttributeValue) bool {
+	for _, a := range attrs {
+		if !isBinaryType(a.DataType) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchAttrBranch(b *branch, attrs map[string]MessageAttributeValue) bool {
+	for fi := range b.fields {
+		if !matchAttrField(&b.fields[fi], attrs) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchAttrField(f *field, attrs map[string]MessageAttributeValue) bool {
+	a, ok := attrs[f.name]
+	if !ok || isBinaryType(a.DataType) {
+		return f.absentOK && hasFilterableAttr(attrs)
+	}
+	present := false
+	switch {
+	case a.DataType == "String.Array":
+		sc := arrayScanner{s: a.StringValue}
+		if !sc.start() {
+			// Not a JSON array: AWS reads the scalar it holds, or the text.
+			v := scalarValue(a.StringValue)
+			if f.match(v) {
+				return true
+			}
+			present = v.present()
+			break
+		}
+		for {
+			v, more := sc.next()
+			if !more {
+				break
+			}
+			if f.match(v) {
+				return true
+			}
+			present = present || v.present()
+		}
+	case isNumberType(a.DataType):
+		v := numberValue(a.StringValue)
+		if f.match(v) {
+			return true
+		}
+		present = true
+	default:
+		v := fval{kind: kStr, s: a.StringValue}
+		if f.match(v) {
+			return true
+		}
+		present = v.present()
+	}
+	return f.absentOK && !present
+}
+
+// scalarValue reads s as one JSON scalar, or as a string if it is not one.
+func scalarValue(s string) fval {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return fval{kind: kStr, s: s}
+	}
+	switch t[0] {
+	case '"':
+		if str, end, ok := readString(t, 0); ok && end == len(t) {
+			return fval{kind: kStr, s: str}
+		}
+	case 't', 'f', 'n':
+		if k, end, ok := readLiteral(t, 0); ok && end == len(t) {
+			return literalValue(k)
+		}
+	default:
+		if isJSONNumber(t) {
+			return numberValue(t)
+		}
+	}
+	return fval{kind: kStr, s: s}
+}
+
+func literalValue(k jkind) fval {
+	switch k {
+	case jTrue:
+		return fval{kind: kTrue}
+	case jFalse:
+		return fval{kind: kFalse}
+	}
+	return fval{kind: kNull}
+}
+
+// arrayScanner walks the scalar elements of a JSON array without building
+// it. Nested arrays are walked too; objects are skipped (an attribute
+// cannot address their members).
+type arrayScanner struct {
+	s     string
+	i     int
+	depth int
+}
+
+// start checks that the whole text is one well-formed JSON array.
+func (sc *arrayScanner) start() bool {
+	t := strings.TrimSpace(sc.s)
+	if len(t) == 0 || t[0] != '[' {
+		return false
+	}
+	if _, ok := parseJSONShallow(t); !ok {
+		return false
+	}
+	sc.s = t
+	sc.i = 1
+	sc.depth = 1
+	return true
+}
+
+// next returns the next scalar element. The array was validated by start,
+// so next only needs to tokenize.
+func (sc *arrayScanner) next() (fval, bool) {
+	s := sc.s
+	for sc.depth > 0 {
+		sc.i = skipWS(s, sc.i)
+		if sc.i >= len(s) {
+			return fval{}, false
+		}
+		switch c := s[sc.i]; {
+		case c == ',':
+			sc.i++
+		case c == '[':
+			sc.depth++
+			sc.i++
+		case c == ']':
+			sc.depth--
+			sc.i++
+		case c == '{':
+			sc.i = skipValue(s, sc.i)
+		case c == '"':
+			str, end, _ := readString(s, sc.i)
+			sc.i = end
+			return fval{kind: kStr, s: str}, true
+		case c == 't' || c == 'f' || c == 'n':
+			k, end, _ := readLiteral(s, sc.i)
+			sc.i = end
+			return literalValue(k), true
+		default:
+			end, _ := scanNumber(s, sc.i)
+			v := numberValue(s[sc.i:end])
+			sc.i = end
+			return v, true
+		}
+	}
+	return fval{}, false
+}
+
+// parseJSONShallow validates that s is one JSON value without allocating
+// for strings and numbers; it returns the end index.
+func parseJSONShallow(s string) (int, bool) {
+	end := skipValue(s, 0)
+	if end < 0 {
+		return 0, false
+	}
+	return end, skipWS(s, end) == len(s)
+}
+
+// skipValue returns the index after the JSON value at s[i:], or -1.
+func skipValue(s string, i int) int {
+	return skipValueDepth(s, i, 0)
+}
+
+func skipValueDepth(s string, i, depth int) int {
+	if depth > maxJSONDepth {
+		return -1
+	}
+	i = skipWS(s, i)
+	if i >= len(s) {
+		return -1
+	}
+	switch c := s[i]; {
+	case c == '{' || c == '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		i = skipWS(s, i+1)
+		if i < len(s) && s[i] == closer {
+			return i + 1
+		}
+		for {
+			if c == '{' {
+				i = skipWS(s, i)
+				if i >= len(s) || s[i] != '"' {
+					return -1
+				}
+				_, end, _, ok := scanString(s, i)
+				if !ok {
+					return -1
+				}
+				i = skipWS(s, end)
+				if i >= len(s) || s[i] != ':' {
+					return -1
+				}
+				i++
+			}
+			i = skipValueDepth(s, i, depth+1)
+			if i < 0 {
+				return -1
+			}
+			i = skipWS(s, i)
+			if i >= len(s) {
+				return -1
+			}
+			if s[i] == ',' {
+				i++
+				continue
+			}
+			if s[i] == closer {
+				return i + 1
+			}
+			return -1
+		}
+	case c == '"':
+		_, end, escaped, ok := scanString(s, i)
+		if !ok {
+			return -1
+		}
+		if escaped {
+			if _, _, ok := readString(s, i); !ok {
+				return -1
+			}
+		}
+		return end
+	case c == 't' || c == 'f' || c == 'n':
+		_, end, ok := readLiteral(s, i)
+		if !ok {
+			return -1
+		}
+		return end
+	default:
+		end, ok := scanNumber(s, i)
+		if !ok {
+			return -1
+		}
+		return end
+	}
+}
+
+// bodyDoc is a parsed message body: its scalar values by dotted path, each
+// with the array elements it sits in.
+type bodyDoc struct {
+	empty  bool // the body is {}
+	leaves map[string][]leaf
+}
+
+// leaf is a value of the body and the elements of the arrays holding it:
+// two values are from the same element of an array when their positions
+// for that array agree.
+type leaf struct {
+	v   fval
+	arr []arrayPos
+}
+
+type arrayPos struct{ id, idx int }
+
+// consistent reports whether a and b can be matched together: they sit in
+// the same element of every array that holds both.
+func consistent(a, b *leaf) bool {
+	for _, pa := range a.arr {
+		for _, pb := range b.arr {
+			if pa.id == pb.id && pa.idx != pb.idx {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// parsedBody parses the body once per message.
+func (m *filterMessage) parsedBody() *bodyDoc {
+	if m.bodyParsed {
+		return m.doc
+	}
+	m.bodyParsed = true
+	root, ok := parseJSON(m.body)
+	if !ok || root.kind != jObj {
+		return nil
+	}
+	d := &bodyDoc{empty: len(root.keys) == 0, leaves: make(map[string][]leaf)}
+	ids := 0
+	var walk func(v *jval, path string, arr []arrayPos)
+	walk = func(v *jval, path string, arr []arrayPos) {
+		switch v.kind {
+		case jObj:
+			for i, k := range v.keys {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				walk(v.vals[i], p, arr)
+			}
+		case jArr:
+			ids++
+			id := ids
+			for i, e := range v.vals {
+				walk(e, path, append(arr[:len(arr):len(arr)], arrayPos{id: id, idx: i}))
+			}
+		case jStr:
+			d.leaves[path] = append(d.leaves[path], leaf{v: fval{kind: kStr, s: v.s}, arr: arr})
+		case jNum:
+			d.leaves[path] = append(d.leaves[path], leaf{v: numberValue(v.s), arr: arr})
+		default:
+			d.leaves[path] = append(d.leaves[path], leaf{v: literalValue(v.kind), arr: arr})
+		}
+	}
+	walk(root, "", nil)
+	m.doc = d
+	return d
+}
+
+func (p *filterPolicy) matchBody(m *filterMessage) bool {
+	d := m.parsedBody()
+	if d == nil || d.empty {
+		return false
+	}
+	for bi := range p.branches {
+		if matchBodyBranch(&p.branches[bi], d) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchBodyBranch finds, for every field, a matching value such that the
+// chosen values are pairwise consistent (fields under one array of objects
+// match within one element); a field held by absence needs no value.
+func matchBodyBranch(b *branch, d *bodyDoc) bool {
+	cands := make([][]*leaf, 0, len(b.fields))
+	names := make([]string, 0, len(b.fields))
+	for fi := range b.fields {
+		f := &b.fields[fi]
+		ls := d.leaves[f.name]
+		var cs []*leaf
+		present := false
+		for li := range ls {
+			l := &ls[li]
+			present = present || l.v.present()
+			if f.match(l.v) {
+				cs = append(cs, l)
+			}
+		}
+		if len(cs) == 0 {
+			if f.absentOK && !present {
+				continue
+			}
+			return false
+		}
+		cands = append(cands, cs)
+		names = append(names, f.name)
+	}
+	chosen := make([]*leaf, 0, len(cands))
+	var search func(i int) bool
+	search = func(i int) bool {
+		if i == len(cands) {
+			return true
+		}
+	next:
+		for _, l := range cands[i] {
+			for j, c := range chosen {
+				// A path named twice (a key and the same key in an $or)
+				// is "any element" for each naming, as in attributes.
+				if names[j] != names[i] && !consistent(l, c) {
+					continue next
+				}
+			}
+			chosen = append(chosen, l)
+			if search(i + 1) {
+				return true
+			}
+			chosen = chosen[:len(chosen)-1]
+		}
+		return false
+	}
+	return search(0)
+}
