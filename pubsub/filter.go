@@ -16,6 +16,26 @@ import (
 // attributes numbers, String.Array attributes their parsed JSON array and
 // Binary attributes are left out; a body is its JSON object, flattened to
 // dotted paths, with arrays read as "any element".
+//
+// Where AWS's behaviour is not recorded, this follows its parser
+// (aws/event-ruler, whose error texts SNS returns) and says so:
+//   - "exists": true needs a value that is neither null nor "" (AWS: "a
+//     non-null and non-empty value"); "exists": false holds exactly when
+//     "exists": true does not, and never on a message without attributes
+//     (or with only Binary ones) or with the body {}.
+//   - Numbers compare by event-ruler's legacy key (comparableNumber).
+//     Range bounds and anything-but numbers must be within ±5e9; an exact
+//     number outside it matches only the same literal.
+//   - anything-but holds for any present value not listed, whatever its
+//     type: ["100"] holds for the Number 100, {"prefix": "a"} for 5.
+//   - In a body, values matched for different keys under one array of
+//     objects must come from the same element of it (event-ruler's array
+//     consistency). A key named twice in one branch (at the top and in an
+//     $or) must hold for both namings.
+//   - "$or" is an OR only when its value is an array of two or more objects
+//     none of which is a match expression; otherwise it is a key.
+//   - The 5-key limit counts the top-level members, "$or" included, as
+//     LocalStack's recorded tests do.
 
 // Limits of a filter policy.
 const (
@@ -523,7 +543,10 @@ func compileMatchExpression(obj *jval) (cd cond, absent bool, err error) {
 		if err != nil {
 			return cond{}, false, err
 		}
-		if more {
+		if more && v.kind == jObj {
+			return cond{}, false, errFilter(errOneKey)
+		}
+		if more { // AWS's parser says so after an anything-but value
 			return cond{}, false, errFilter(errTooManyNumeric)
 		}
 		return cd, false, nil
