@@ -478,6 +478,9 @@ func genPolicy(t *rapid.T, body bool, depth int) map[string]any {
 	n := rapid.IntRange(1, 3).Draw(t, "nkeys")
 	for range n {
 		k := rapid.SampledFrom(genKeys).Draw(t, "key")
+		if body && rapid.IntRange(0, 5).Draw(t, "dotted") == 0 {
+			k = "b.c" // the same path as {"b":{"c":...}}
+		}
 		switch {
 		case depth < 2 && rapid.IntRange(0, 5).Draw(t, "or") == 0:
 			p["$or"] = []any{genPolicy(t, body, depth+1), genPolicy(t, body, depth+1)}
@@ -536,7 +539,11 @@ func genBodyObject(t *rapid.T, depth int) map[string]any {
 	o := map[string]any{}
 	n := rapid.IntRange(0, 3).Draw(t, "bo")
 	for range n {
-		o[rapid.SampledFrom(genKeys).Draw(t, "bk")] = genBodyValue(t, depth)
+		k := rapid.SampledFrom(genKeys).Draw(t, "bk")
+		if rapid.IntRange(0, 5).Draw(t, "bdotted") == 0 {
+			k = "b.c"
+		}
+		o[k] = genBodyValue(t, depth)
 	}
 	return o
 }
