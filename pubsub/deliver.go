@@ -36,6 +36,7 @@ type delivery struct {
 
 	lambda *LambdaEvent
 	out    *OutboxMessage
+	http   *httpDelivery
 }
 
 // notification is one published message, rendered per subscription.
@@ -76,11 +77,8 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 			d.body = msg
 			if len(attrs) > maxRawAttributes {
 				d.clientError = "too many message attributes for raw delivery"
-			} else if len(attrs) > 0 {
-				d.sqsAttrs = make(map[string]queue.MessageAttributeValue, len(attrs))
-				for k, a := range attrs {
-					d.sqsAttrs[k] = queue.MessageAttributeValue{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
-				}
+			} else {
+				d.sqsAttrs = sqsAttributes(attrs)
 			}
 		} else {
 			d.body = n.envelope(msg, attrs, sub.arn)
@@ -91,6 +89,15 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 		case !t.fifo:
 			d.groupID = n.p.in.MessageGroupId
 		}
+	case "http", "https":
+		d.body = msg
+		if raw {
+			d.sqsAttrs = sqsAttributes(attrs) // for the dead-letter queue only
+		} else {
+			d.body = n.envelope(msg, attrs, sub.arn)
+		}
+		schedule, contentType := effectiveHTTPPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
+		d.http = &httpDelivery{topic: t, messageType: "Notification", messageID: n.id, contentType: contentType, raw: raw, schedule: schedule}
 	case "lambda":
 		ev := LambdaSNSMsg{
 			Type: "Notification", MessageId: n.id, TopicArn: t.arn, Subject: n.p.in.Subject, Message: msg,
@@ -115,6 +122,18 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 			TopicArn: t.arn, Type: "Notification", MessageId: n.id, Subject: subject, Body: body}
 	}
 	return d
+}
+
+// sqsAttributes converts message attributes for SQS (nil for none).
+func sqsAttributes(attrs map[string]MessageAttributeValue) map[string]queue.MessageAttributeValue {
+	if len(attrs) == 0 {
+		return nil
+	}
+	out := make(map[string]queue.MessageAttributeValue, len(attrs))
+	for k, a := range attrs {
+		out[k] = queue.MessageAttributeValue{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+	}
+	return out
 }
 
 func (n *notification) sigVersion() string {
@@ -155,58 +174,81 @@ func attrValue(a MessageAttributeValue) string {
 	return a.StringValue
 }
 
+// jsonDoc writes a JSON object in AWS's layout: one "Key" : "Value" pair
+// per line, indented by two spaces.
+type jsonDoc struct {
+	b     bytes.Buffer
+	first bool
+}
+
+func newJSONDoc() *jsonDoc {
+	d := &jsonDoc{first: true}
+	d.b.WriteString("{\n")
+	return d
+}
+
+func (d *jsonDoc) key(k string) {
+	if !d.first {
+		d.b.WriteString(",\n")
+	}
+	d.first = false
+	d.b.WriteString("  ")
+	writeJSONString(&d.b, k)
+	d.b.WriteString(" : ")
+}
+
+func (d *jsonDoc) field(k, v string) {
+	d.key(k)
+	writeJSONString(&d.b, v)
+}
+
+func (d *jsonDoc) String() string {
+	d.b.WriteString("\n}")
+	return d.b.String()
+}
+
 // envelope renders the JSON notification SNS sends to SQS (non-raw),
-// email-json and firehose endpoints, with AWS's key order and layout.
+// http/https (non-raw), email-json and firehose endpoints, with AWS's key
+// order and layout.
 func (n *notification) envelope(msg string, attrs map[string]MessageAttributeValue, subArn string) string {
 	t := n.topic
-	var b bytes.Buffer
-	b.WriteString("{\n")
-	first := true
-	field := func(k, v string) {
-		if !first {
-			b.WriteString(",\n")
-		}
-		first = false
-		b.WriteString("  ")
-		writeJSONString(&b, k)
-		b.WriteString(" : ")
-		writeJSONString(&b, v)
-	}
-	field("Type", "Notification")
-	field("MessageId", n.id)
+	doc := newJSONDoc()
+	doc.field("Type", "Notification")
+	doc.field("MessageId", n.id)
 	if t.fifo {
-		field("SequenceNumber", n.sequenceNumber)
+		doc.field("SequenceNumber", n.sequenceNumber)
 	}
-	field("TopicArn", t.arn)
+	doc.field("TopicArn", t.arn)
 	if n.p.in.Subject != nil {
-		field("Subject", *n.p.in.Subject)
+		doc.field("Subject", *n.p.in.Subject)
 	}
-	field("Message", msg)
-	field("Timestamp", n.now.UTC().Format(timestampFormat))
+	doc.field("Message", msg)
+	doc.field("Timestamp", n.now.UTC().Format(timestampFormat))
 	if !t.fifo {
-		field("SignatureVersion", n.sigVersion())
-		field("Signature", n.signature(msg))
-		field("SigningCertURL", t.svc.signingCertURL())
+		doc.field("SignatureVersion", n.sigVersion())
+		doc.field("Signature", n.signature(msg))
+		doc.field("SigningCertURL", t.svc.signingCertURL())
 	}
-	field("UnsubscribeURL", t.svc.unsubscribeURL(subArn))
+	doc.field("UnsubscribeURL", t.svc.unsubscribeURL(subArn))
 	if len(attrs) > 0 {
-		b.WriteString(",\n  \"MessageAttributes\" : {")
+		doc.key("MessageAttributes")
+		b := &doc.b
+		b.WriteString("{")
 		for i, k := range slices.Sorted(maps.Keys(attrs)) {
 			if i > 0 {
 				b.WriteString(",")
 			}
 			b.WriteString("\n    ")
-			writeJSONString(&b, k)
+			writeJSONString(b, k)
 			b.WriteString(` : {"Type":`)
-			writeJSONString(&b, attrs[k].DataType)
+			writeJSONString(b, attrs[k].DataType)
 			b.WriteString(`,"Value":`)
-			writeJSONString(&b, attrValue(attrs[k]))
+			writeJSONString(b, attrValue(attrs[k]))
 			b.WriteString("}")
 		}
 		b.WriteString("\n  }")
 	}
-	b.WriteString("\n}")
-	return b.String()
+	return doc.String()
 }
 
 // writeJSONString writes s as a JSON string without HTML escaping, as
@@ -218,23 +260,54 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
-// confirmationLocked builds the SubscriptionConfirmation an email or
-// email-json endpoint gets. t.mu must be held.
+// confirmationLocked builds the SubscriptionConfirmation an http, https,
+// email or email-json endpoint gets, or nil for other protocols. t.mu must
+// be held.
 func (t *Topic) confirmationLocked(sub *Subscription) *delivery {
 	now := t.nowLocked()
-	return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, out: &OutboxMessage{
-		Time: now, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: t.arn,
-		Type: "SubscriptionConfirmation", MessageId: newUUID(t.rng),
-		Subject: "AWS Notification - Subscription Confirmation", Token: sub.token,
-		Body: "You have chosen to subscribe to the topic " + t.arn +
-			".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
-	}}
+	id := newUUID(t.rng)
+	msg := "You have chosen to subscribe to the topic " + t.arn +
+		".\nTo confirm the subscription, visit the SubscribeURL included in this message."
+	switch sub.protocol {
+	case "email", "email-json":
+		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, out: &OutboxMessage{
+			Time: now, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: t.arn,
+			Type: "SubscriptionConfirmation", MessageId: id,
+			Subject: "AWS Notification - Subscription Confirmation", Token: sub.token, Body: msg,
+		}}
+	case "http", "https":
+		subscribeURL := t.svc.subscribeURL(t.arn, sub.token)
+		ts := now.UTC().Format(timestampFormat)
+		var sts strings.Builder
+		for _, kv := range [][2]string{{"Message", msg}, {"MessageId", id}, {"SubscribeURL", subscribeURL},
+			{"Timestamp", ts}, {"Token", sub.token}, {"TopicArn", t.arn}, {"Type", "SubscriptionConfirmation"}} {
+			sts.WriteString(kv[0] + "\n" + kv[1] + "\n")
+		}
+		sum := sha1.Sum([]byte(sts.String()))
+		doc := newJSONDoc()
+		doc.field("Type", "SubscriptionConfirmation")
+		doc.field("MessageId", id)
+		doc.field("Token", sub.token)
+		doc.field("TopicArn", t.arn)
+		doc.field("Message", msg)
+		doc.field("SubscribeURL", subscribeURL)
+		doc.field("Timestamp", ts)
+		doc.field("SignatureVersion", "1")
+		doc.field("Signature", base64.StdEncoding.EncodeToString(sum[:]))
+		doc.field("SigningCertURL", t.svc.signingCertURL())
+		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, body: doc.String(), http: &httpDelivery{
+			topic: t, messageType: "SubscriptionConfirmation", messageID: id, contentType: "text/plain; charset=UTF-8",
+		}}
+	}
+	return nil
 }
 
 // deliver sends one delivery. It runs with no topic lock held (a FIFO
 // topic's deliverMu at most).
 func (s *Service) deliver(ctx context.Context, d delivery) {
 	switch {
+	case d.http != nil:
+		s.deliverHTTP(ctx, d)
 	case d.out != nil:
 		s.regMu.Lock()
 		s.outbox = append(s.outbox, *d.out)

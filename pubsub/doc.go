@@ -1,8 +1,8 @@
 // Package pubsub is Amazon SNS in process: standard and FIFO topics,
 // subscriptions with filter policies, Publish and PublishBatch fanning out
 // to SQS queues of package queue, to Go functions standing in for Lambda,
-// and to an in-memory outbox for email, email-json, sms, application and
-// firehose endpoints, with AWS's names, limits, formats and error texts,
+// to http and https endpoints, and to an in-memory outbox for email,
+// email-json, sms, application and firehose endpoints, with AWS's names, limits, formats and error texts,
 // and every time rule read from an injected clock.
 //
 //	queues := queue.New(queue.WithClock(mock))
@@ -32,6 +32,15 @@
 //   - lambda: Endpoint is a function ARN ([Service.FunctionARN]) under which
 //     a Go function was registered with [Service.RegisterFunction]. It is
 //     called with the [LambdaEvent] Lambda would get.
+//   - http, https: Endpoint is a URL, called with the client given to
+//     [WithHTTPClient]. The endpoint is first sent a SubscriptionConfirmation
+//     whose Token (valid for 2 days of the clock) [Topic.ConfirmSubscription]
+//     takes; until then it gets no notifications. Notifications carry AWS's
+//     x-amz-sns-* headers. An attempt that fails with a 5xx, a connection
+//     error or no answer in 15 s is retried by the delivery policy (by
+//     default 3 retries 20 s apart, on the clock); a 4xx is not retried.
+//     A message that is not delivered goes to the subscription's
+//     dead-letter queue if it has one.
 //   - email, email-json, sms, application, firehose: what AWS would send is
 //     appended to [Service.Outbox]. email and email-json subscriptions wait
 //     for confirmation: the outbox gets a SubscriptionConfirmation with a
@@ -75,8 +84,15 @@
 //     SigningCertURL names no real certificate.
 //   - Attribute and filter-policy changes apply at once; AWS may take up to
 //     15 minutes.
-//   - Delivery is synchronous and not retried: SQS and Lambda deliveries
-//     that fail are logged (SQS ones redriven to the dead-letter queue).
+//   - The first attempt of every delivery happens inside Publish. SQS and
+//     Lambda deliveries are not retried: one that fails is logged (an SQS
+//     one redriven to the dead-letter queue). http retries run on one
+//     timer per topic; DeleteTopic and Close drop them.
+//   - AWS publishes the http backoff curves only as a graph. For retry i
+//     of the n in the backoff phase, x = i/n, sluice waits min+(max-min)·x
+//     (linear), min+(max-min)·x² (arithmetic), min·(max/min)^x (geometric)
+//     or min·(max/min)^(x²) (exponential) seconds, rounded, with no jitter. The subscription confirmation is sent once,
+//     not retried; subscribing again sends a new one.
 //   - Policy, KmsMasterKeyId, TracingConfig, DataProtectionPolicy,
 //     DeliveryPolicy and the delivery-status attributes are stored and
 //     returned, not enforced.

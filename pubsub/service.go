@@ -56,12 +56,18 @@ func New(opts ...Option) *Service {
 	}
 }
 
-// Close makes every later call return ErrServiceUnavailable. It is
-// idempotent.
+// Close makes every later call return ErrServiceUnavailable and drops
+// pending http retries, stopping their timers. It is idempotent.
 func (s *Service) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed.Store(true)
+	s.topics.Ascend(func(t *Topic) bool {
+		t.mu.Lock()
+		t.stopRetriesLocked()
+		t.mu.Unlock()
+		return true
+	})
 	return nil
 }
 
@@ -238,6 +244,7 @@ func (s *Service) DeleteTopic(ctx context.Context, in DeleteTopicInput) (DeleteT
 	}
 	t.mu.Lock()
 	t.deleted = true
+	t.stopRetriesLocked()
 	t.subs.Ascend(func(sub *Subscription) bool {
 		sub.deleted = true
 		return true

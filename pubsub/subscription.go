@@ -136,6 +136,9 @@ func (st *subSettings) set(t *Topic, protocol, name, value, prefix string) error
 		if value != "" && !isJSONObject(value) {
 			return errParam("%sDeliveryPolicy: failed to parse JSON.", prefix)
 		}
+		if _, err := parseSubDeliveryPolicy(value); err != nil {
+			return err
+		}
 		st.deliveryPolicy = value
 	case AttrSubscriptionRoleArn:
 		st.roleArn = value
@@ -193,11 +196,12 @@ func (st *subSettings) attributes(a map[string]string) {
 
 // SubscribeInput is the input of [Topic.Subscribe].
 type SubscribeInput struct {
-	// Protocol: sqs, lambda, email, email-json, sms, application, firehose.
+	// Protocol: sqs, lambda, http, https, email, email-json, sms,
+	// application, firehose.
 	Protocol string
-	// Endpoint: a queue ARN (sqs), a function ARN (lambda), an address
-	// (email, email-json), a phone number (sms), an endpoint ARN
-	// (application, firehose).
+	// Endpoint: a queue ARN (sqs), a function ARN (lambda), a URL (http,
+	// https), an address (email, email-json), a phone number in E.164 form
+	// (sms), an endpoint ARN (application, firehose).
 	Endpoint string
 	// Attributes are subscription attributes by AWS name
 	// (RawMessageDelivery, FilterPolicy, FilterPolicyScope, RedrivePolicy...).
@@ -220,9 +224,9 @@ const pendingConfirmation = "pending confirmation"
 // Subscribe subscribes an endpoint to the topic. Subscribing the same
 // protocol and endpoint again returns the same subscription if the given
 // attributes match it. sqs, lambda, sms, application and firehose
-// subscriptions are confirmed at once; email and email-json ones get a
-// confirmation message in the outbox and wait for
-// [Topic.ConfirmSubscription].
+// subscriptions are confirmed at once. http and https endpoints are sent a
+// SubscriptionConfirmation (email and email-json ones get it in the
+// outbox), and the subscription waits for [Topic.ConfirmSubscription].
 func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutput, error) {
 	needsConfirm, known := protocols[in.Protocol]
 	if !known {
@@ -262,6 +266,10 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 			next.redrivePolicy != cur.redrivePolicy || next.deliveryPolicy != cur.deliveryPolicy || next.roleArn != cur.roleArn || next.replayPolicy != cur.replayPolicy {
 			return SubscribeOutput{}, errParam("Attributes Reason: Subscription already exists with different attributes")
 		}
+		if sub.pending { // ask again, with a fresh token
+			sub.token, sub.tokenAt = token, t.now()
+			confirm = t.confirmationLocked(sub)
+		}
 		if sub.pending && !in.ReturnSubscriptionArn {
 			return SubscribeOutput{SubscriptionArn: pendingConfirmation}, nil
 		}
@@ -285,9 +293,7 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 	}
 	if needsConfirm {
 		sub.token, sub.tokenAt = token, t.now()
-		if strings.HasPrefix(in.Protocol, "email") {
-			confirm = t.confirmationLocked(sub)
-		}
+		confirm = t.confirmationLocked(sub)
 	}
 	if st.filter != nil {
 		t.filterPolicies++

@@ -45,6 +45,8 @@ type Topic struct {
 	// publisher takes it before releasing mu and holds it while it
 	// delivers. Deliveries take no lock that is held while waiting for it.
 	deliverMu sync.Mutex
+	// retries are failed http deliveries waiting for their next attempt.
+	retries retries
 }
 
 // Topic and subscription attribute names, as AWS spells them.
@@ -108,6 +110,11 @@ func (st *topicSettings) set(name, value, prefix string) error {
 		}
 		if value != "" && !isJSONObject(value) {
 			return errParam("%s%s: failed to parse JSON.", prefix, name)
+		}
+		if name == AttrDeliveryPolicy {
+			if _, err := parseTopicDeliveryPolicy(value); err != nil {
+				return err
+			}
 		}
 	case name == AttrSignatureVersion:
 		if value != "1" && value != "2" {
@@ -174,6 +181,7 @@ func newTopic(s *Service, name string, fifo bool, st topicSettings, tags map[str
 		subsByKey: map[string]*Subscription{},
 		subsByARN: map[string]*Subscription{},
 		dedup:     newDedupWindow(),
+		retries:   newRetries(),
 	}
 	if t.tags == nil {
 		t.tags = map[string]string{}
