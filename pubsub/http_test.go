@@ -132,31 +132,46 @@ func TestHTTP_ConfirmationAndNotification(t *testing.T) {
 }
 
 func TestHTTP_Retries(t *testing.T) {
+	const subPolicy = `{"healthyRetryPolicy":{"minDelayTarget":5,"maxDelayTarget":5,"numRetries":2}}`
 	for _, tc := range []struct {
-		name   string
-		status func(n int) int
-		want   []time.Duration // attempt times after the publish
-		dlq    bool
+		name        string
+		status      func(n int) int
+		want        []time.Duration // attempt times after the publish
+		dlq         bool
+		topicPolicy string
+		subPolicy   string
 	}{
-		{"server errors", func(int) int { return 500 }, []time.Duration{0, 20 * time.Second, 40 * time.Second, 60 * time.Second}, true},
-		{"client error", func(int) int { return 404 }, []time.Duration{0}, true},
-		{"second attempt succeeds", func(n int) int { return []int{503, 200}[min(n, 1)] }, []time.Duration{0, 20 * time.Second}, false},
+		{"subscription policy", func(int) int { return 500 }, []time.Duration{0, 5 * time.Second, 10 * time.Second}, true, "", subPolicy},
+		{"overrides disabled", func(int) int { return 500 }, []time.Duration{0, 30 * time.Second}, true,
+			`{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":30,"maxDelayTarget":30,"numRetries":1},"disableSubscriptionOverrides":true}}`, subPolicy},
+		{"server errors", func(int) int { return 500 }, []time.Duration{0, 20 * time.Second, 40 * time.Second, 60 * time.Second}, true, "", ""},
+		{"client error", func(int) int { return 404 }, []time.Duration{0}, true, "", ""},
+		{"second attempt succeeds", func(n int) int { return []int{503, 200}[min(n, 1)] }, []time.Duration{0, 20 * time.Second}, false, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				e, ep := psHTTPEnv(t)
 				tp := e.topic("t", nil)
 				dlq := e.queue("dlq")
-				e.confirm(tp, ep, map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + dlq.ARN() + `"}`})
+				attrs := map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + dlq.ARN() + `"}`}
+				if tc.subPolicy != "" {
+					attrs["DeliveryPolicy"] = tc.subPolicy
+				}
+				if tc.topicPolicy != "" {
+					if _, err := tp.SetTopicAttributes(e.ctx, pubsub.SetTopicAttributesInput{AttributeName: "DeliveryPolicy", AttributeValue: tc.topicPolicy}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				e.confirm(tp, ep, attrs)
 				confirmations := len(ep.requests())
 				ep.mu.Lock()
 				ep.status = func(n int) int { return tc.status(n - confirmations) }
 				ep.mu.Unlock()
 				start := e.clock.Now()
 				out := e.publish(tp, pubsub.PublishInput{Message: "m"})
-				for range 10 {
+				for range 20 {
 					synctest.Wait()
-					e.clock.Add(10 * time.Second)
+					e.clock.Add(5 * time.Second)
 				}
 				synctest.Wait()
 				reqs := ep.requests()[confirmations:]
@@ -193,4 +208,17 @@ func TestHTTP_DeliveryPolicy(t *testing.T) {
 		AttributeValue: `{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":1,"maxDelayTarget":60,"numRetries":10,"backoffFunction":"exponential"}}}`}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestHTTP_ContentType(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e, ep := psHTTPEnv(t)
+		tp := e.topic("t", nil)
+		e.confirm(tp, ep, map[string]string{"DeliveryPolicy": `{"requestPolicy":{"headerContentType":"application/json"}}`})
+		e.publish(tp, pubsub.PublishInput{Message: "m"})
+		reqs := ep.requests()
+		if ct := reqs[len(reqs)-1].header.Get("Content-Type"); ct != "application/json" {
+			t.Fatalf("Content-Type = %q", ct)
+		}
+	})
 }
