@@ -558,32 +558,42 @@ func marshal(t *rapid.T, v any) string {
 	return strings.TrimSpace(buf.String())
 }
 
-func TestFilterMatchesReferenceAttributes(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		policy := marshal(t, genPolicy(t, false, 0))
-		p, err := compileFilterPolicy(policy, "MessageAttributes")
-		if err != nil {
-			t.Skipf("policy %s: %v", policy, err)
-		}
-		attrs := genAttributes(t)
-		want := refMatch(refDecode(t, policy).(map[string]any), refAttributesDoc(t, attrs), false)
-		if got := p.match(&filterMessage{attrs: attrs}); got != want {
-			t.Fatalf("policy %s, attributes %v: match = %v, reference says %v", policy, attrs, got, want)
-		}
-	})
+// propAttributes: a random attribute policy and message get the
+// reference evaluator's answer.
+func propAttributes(t *rapid.T) {
+	policy := marshal(t, genPolicy(t, false, 0))
+	p, err := compileFilterPolicy(policy, "MessageAttributes")
+	if err != nil {
+		t.Skipf("policy %s: %v", policy, err)
+	}
+	attrs := genAttributes(t)
+	want := refMatch(refDecode(t, policy).(map[string]any), refAttributesDoc(t, attrs), false)
+	if got := p.match(&filterMessage{attrs: attrs}); got != want {
+		t.Fatalf("policy %s, attributes %v: match = %v, reference says %v", policy, attrs, got, want)
+	}
 }
 
-func TestFilterMatchesReferenceBody(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		policy := marshal(t, genPolicy(t, true, 0))
-		p, err := compileFilterPolicy(policy, "MessageBody")
-		if err != nil {
-			t.Skipf("policy %s: %v", policy, err)
-		}
-		body := marshal(t, genBodyObject(t, 0))
-		want := refMatch(refDecode(t, policy).(map[string]any), refDecode(t, body).(map[string]any), true)
-		if got := p.match(&filterMessage{body: body}); got != want {
-			t.Fatalf("policy %s, body %s: match = %v, reference says %v", policy, body, got, want)
-		}
-	})
+// propBody: a random body policy and body get the reference evaluator's
+// answer.
+func propBody(t *rapid.T) {
+	policy := marshal(t, genPolicy(t, true, 0))
+	p, err := compileFilterPolicy(policy, "MessageBody")
+	if err != nil {
+		t.Skipf("policy %s: %v", policy, err)
+	}
+	body := marshal(t, genBodyObject(t, 0))
+	want := refMatch(refDecode(t, policy).(map[string]any), refDecode(t, body).(map[string]any), true)
+	if got := p.match(&filterMessage{body: body}); got != want {
+		t.Fatalf("policy %s, body %s: match = %v, reference says %v", policy, body, got, want)
+	}
 }
+
+func TestFilterMatchesReferenceAttributes(t *testing.T) { rapid.Check(t, propAttributes) }
+
+func TestFilterMatchesReferenceBody(t *testing.T) { rapid.Check(t, propBody) }
+
+// FuzzFilterAttributesReference and FuzzFilterBodyReference run the
+// properties under the Go fuzzer.
+func FuzzFilterAttributesReference(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propAttributes)) }
+
+func FuzzFilterBodyReference(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propBody)) }
