@@ -363,53 +363,73 @@ func (p *filterPolicy) matchBody(m *filterMessage) bool {
 
 // matchBodyBranch finds, for every field, a matching value such that the
 // chosen values are pairwise consistent (fields under one array of objects
-// match within one element); a field held by absence needs no value.
+// match within one element); a field held by absence needs no value. A
+// path named twice in the branch is "any element" for each naming.
+//
+// The search backtracks over the fields' values without allocating for
+// branches of up to 16 fields.
 func matchBodyBranch(b *branch, d *bodyDoc) bool {
-	cands := make([][]*leaf, 0, len(b.fields))
-	names := make([]string, 0, len(b.fields))
+	var (
+		needBuf [16]*field
+		lsBuf   [16][]leaf
+		posBuf  [16]int
+	)
+	need, ls := needBuf[:0], lsBuf[:0]
 	for fi := range b.fields {
 		f := &b.fields[fi]
-		ls := d.leaves[f.name]
-		var cs []*leaf
-		present := false
-		for li := range ls {
-			l := &ls[li]
-			present = present || l.v.present()
-			if f.match(l.v) {
-				cs = append(cs, l)
+		vals := d.leaves[f.name]
+		matched, present := false, false
+		for li := range vals {
+			present = present || vals[li].v.present()
+			if !matched && f.match(vals[li].v) {
+				matched = true
 			}
 		}
-		if len(cs) == 0 {
+		if !matched {
 			if f.absentOK && !present {
 				continue
 			}
 			return false
 		}
-		cands = append(cands, cs)
-		names = append(names, f.name)
+		need = append(need, f)
+		ls = append(ls, vals)
 	}
-	chosen := make([]*leaf, 0, len(cands))
-	var search func(i int) bool
-	search = func(i int) bool {
-		if i == len(cands) {
+	pos := posBuf[:0]
+	if len(need) > len(posBuf) {
+		pos = make([]int, 0, len(need))
+	}
+	pos = pos[:len(need)]
+	i := 0
+	for i >= 0 {
+		if i == len(need) {
 			return true
 		}
-	next:
-		for _, l := range cands[i] {
-			for j, c := range chosen {
-				// A path named twice (a key and the same key in an $or)
-				// is "any element" for each naming, as in attributes.
-				if names[j] != names[i] && !consistent(l, c) {
-					continue next
-				}
+		found := false
+		for ; pos[i] < len(ls[i]); pos[i]++ {
+			l := &ls[i][pos[i]]
+			if !need[i].match(l.v) {
+				continue
 			}
-			chosen = append(chosen, l)
-			if search(i + 1) {
-				return true
+			ok := true
+			for j := 0; j < i && ok; j++ {
+				ok = need[j].name == need[i].name || consistent(l, &ls[j][pos[j]])
 			}
-			chosen = chosen[:len(chosen)-1]
+			if ok {
+				found = true
+				break
+			}
 		}
-		return false
+		if found {
+			i++
+			if i < len(need) {
+				pos[i] = 0
+			}
+			continue
+		}
+		i--
+		if i >= 0 {
+			pos[i]++
+		}
 	}
-	return search(0)
+	return false
 }
