@@ -48,6 +48,7 @@ func TestFilterPolicyValidation(t *testing.T) {
 	}{
 		// Recorded against AWS (LocalStack snapshots, 2024).
 		{"six keys", `{"a":[1],"b":[1],"c":[1],"d":[1],"e":[1],"f":[1]}`, "", "FilterPolicy: Filter policy can not have more than 5 keys"},
+		{"six keys with $or", `{"a":[1],"b":[1],"c":[1],"d":[1],"e":[1],"$or":[{"f":[1]},{"g":[1]}]}`, "", "FilterPolicy: Filter policy can not have more than 5 keys"},
 		{"151 values", `{"key":` + many(151) + `}`, "", "FilterPolicy: Filter policy is too complex"},
 		{"100 x 51 values", `{"key1":` + many(100) + `,"key2":` + many(51) + `}`, "", "FilterPolicy: Filter policy is too complex"},
 		{"or sum 152", `{"source":["a","b","c","d"],"$or":[{"metricName":["a","b","c","d","e","f"]},{"metricType":["a","b","c","d"],"$or":[{"metricId":[1,2,3,4]},{"spaceId":[1,2,3,4]}]}]}`, "MessageAttributes", "FilterPolicy: Filter policy is too complex"},
@@ -142,6 +143,7 @@ func TestFilterPolicyValid(t *testing.T) {
 		{"150 values", `{"key":[` + strings.Repeat(`"x",`, 149) + `"y"]}`, ""},
 		{"doc nested 72", `{"key_a":{"key_b":{"key_c":["1","2","3","4"]}},"key_d":{"key_e":["1","2","3"]}}`, "MessageBody"},
 		{"empty policy", `{}`, ""},
+		{"five keys with $or", `{"a":[1],"b":[1],"c":[1],"d":[1],"$or":[{"e":[1]},{"f":[1]}]}`, ""},
 		{"five keys", `{"a":[1],"b":[1],"c":[1],"d":[1],"e":[1]}`, ""},
 		{"anything-but prefix", `{"key":[{"anything-but":{"prefix":"test-"}}]}`, ""},
 		{"anything-but list", `{"key":[{"anything-but":["test","test2"]}]}`, ""},
@@ -229,6 +231,12 @@ func TestFilterAttributes(t *testing.T) {
 		{"string array numbers", `{"price":[{"numeric":[">",60]}]}`, attrs{"price": arrAttr(`[10, 70]`)}, true},
 		{"string array escaped", `{"s":["a\"b"]}`, attrs{"s": arrAttr(`["a\"b"]`)}, true},
 		{"string array booleans", `{"s":[true]}`, attrs{"s": arrAttr(`[false, true]`)}, true},
+		{"string array not json is a string", `{"s":["[a"]}`, attrs{"s": arrAttr(`[a`)}, true},
+		{"string array json string", `{"s":["a"]}`, attrs{"s": arrAttr(`"a"`)}, true},
+		{"string array nested", `{"s":["a"]}`, attrs{"s": arrAttr(`[["a"],{"s":"b"}]`)}, true},
+		{"string array object ignored", `{"s":["b"]}`, attrs{"s": arrAttr(`[{"s":"b"}]`)}, false},
+		{"number attribute not a number", `{"n":[{"exists":true}]}`, attrs{"n": numAttr("abc")}, true},
+		{"number attribute not a number no numeric", `{"n":[{"numeric":[">",0]}]}`, attrs{"n": numAttr("abc")}, false},
 		{"string array null", `{"s":[null]}`, attrs{"s": arrAttr(`[null]`)}, true},
 		{"null never matches absent", `{"s":[null]}`, attrs{"x": strAttr("y")}, false},
 		{"and across keys", `{"a":["1"],"b":["2"]}`, attrs{"a": strAttr("1"), "b": strAttr("2")}, true},
