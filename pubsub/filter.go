@@ -35,7 +35,9 @@ import (
 //   - "$or" is an OR only when its value is an array of two or more objects
 //     none of which is a match expression; otherwise it is a key.
 //   - The 5-key limit counts the top-level members, "$or" included, as
-//     LocalStack's recorded tests do.
+//     LocalStack does (AWS is recorded only for flat policies). A key
+//     repeated in one object is kept twice (AND), where AWS may keep the
+//     last.
 
 // Limits of a filter policy.
 const (
@@ -44,7 +46,8 @@ const (
 	maxFilterCombos      = 150
 )
 
-// AWS's numbers are comparable within ±5e9, to 6 decimal places (§2.5).
+// AWS's numbers are comparable within ±5e9, to 6 decimal places (the SNS
+// reference, §2.5; AWS documents ±1e9 and 5 places).
 const fiveBillion = 5e9
 
 // comparableNumber is the comparison key of f: AWS's rule (event-ruler's
@@ -209,9 +212,10 @@ type filterPolicy struct {
 }
 
 // filterMessage is what a policy is matched against: a message's
-// attributes and body. The body is parsed once, on the first
-// MessageBody-scoped match, and kept for the other subscriptions of the
-// same publish; a filterMessage is used by one goroutine at a time.
+// attributes and body. The body is parsed on the first MessageBody-scoped
+// match and kept: a publish that matches one filterMessage against all its
+// subscriptions (per distinct body) parses the body once. A filterMessage
+// is used by one goroutine at a time.
 type filterMessage struct {
 	attrs map[string]MessageAttributeValue
 	body  string
