@@ -264,15 +264,33 @@ func writeJSONString(b *bytes.Buffer, s string) {
 // email or email-json endpoint gets, or nil for other protocols. t.mu must
 // be held.
 func (t *Topic) confirmationLocked(sub *Subscription) *delivery {
-	now := t.nowLocked()
-	id := newUUID(t.rng)
 	msg := "You have chosen to subscribe to the topic " + t.arn +
 		".\nTo confirm the subscription, visit the SubscribeURL included in this message."
+	return t.controlMessageLocked(sub, "SubscriptionConfirmation", msg)
+}
+
+// unsubscribeConfirmationLocked builds the UnsubscribeConfirmation an http
+// or https endpoint gets when its subscription is deleted, or nil for other
+// protocols. t.mu must be held.
+func (t *Topic) unsubscribeConfirmationLocked(sub *Subscription) *delivery {
+	if sub.protocol != "http" && sub.protocol != "https" {
+		return nil
+	}
+	msg := "You have chosen to deactivate subscription " + sub.arn +
+		".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message."
+	return t.controlMessageLocked(sub, "UnsubscribeConfirmation", msg)
+}
+
+// controlMessageLocked builds a SubscriptionConfirmation or
+// UnsubscribeConfirmation. t.mu must be held.
+func (t *Topic) controlMessageLocked(sub *Subscription, typ, msg string) *delivery {
+	now := t.nowLocked()
+	id := newUUID(t.rng)
 	switch sub.protocol {
 	case "email", "email-json":
 		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, out: &OutboxMessage{
 			Time: now, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: t.arn,
-			Type: "SubscriptionConfirmation", MessageId: id,
+			Type: typ, MessageId: id,
 			Subject: "AWS Notification - Subscription Confirmation", Token: sub.token, Body: msg,
 		}}
 	case "http", "https":
@@ -280,12 +298,12 @@ func (t *Topic) confirmationLocked(sub *Subscription) *delivery {
 		ts := now.UTC().Format(timestampFormat)
 		var sts strings.Builder
 		for _, kv := range [][2]string{{"Message", msg}, {"MessageId", id}, {"SubscribeURL", subscribeURL},
-			{"Timestamp", ts}, {"Token", sub.token}, {"TopicArn", t.arn}, {"Type", "SubscriptionConfirmation"}} {
+			{"Timestamp", ts}, {"Token", sub.token}, {"TopicArn", t.arn}, {"Type", typ}} {
 			sts.WriteString(kv[0] + "\n" + kv[1] + "\n")
 		}
 		sum := sha1.Sum([]byte(sts.String()))
 		doc := newJSONDoc()
-		doc.field("Type", "SubscriptionConfirmation")
+		doc.field("Type", typ)
 		doc.field("MessageId", id)
 		doc.field("Token", sub.token)
 		doc.field("TopicArn", t.arn)
@@ -295,8 +313,8 @@ func (t *Topic) confirmationLocked(sub *Subscription) *delivery {
 		doc.field("SignatureVersion", "1")
 		doc.field("Signature", base64.StdEncoding.EncodeToString(sum[:]))
 		doc.field("SigningCertURL", t.svc.signingCertURL())
-		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, body: doc.String(), http: &httpDelivery{
-			topic: t, messageType: "SubscriptionConfirmation", messageID: id, contentType: "text/plain; charset=UTF-8",
+		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, body: doc.String(), http: &httpDelivery{
+			topic: t, messageType: typ, messageID: id, contentType: "text/plain; charset=UTF-8",
 		}}
 	}
 	return nil

@@ -209,7 +209,7 @@ func (s *Service) post(ctx context.Context, d *delivery) (ok, permanent bool, er
 	req.Header.Set("x-amz-sns-message-type", h.messageType)
 	req.Header.Set("x-amz-sns-message-id", h.messageID)
 	req.Header.Set("x-amz-sns-topic-arn", h.topic.arn)
-	if h.messageType == "Notification" {
+	if h.messageType != "SubscriptionConfirmation" {
 		req.Header.Set("x-amz-sns-subscription-arn", d.subArn)
 	}
 	if h.raw {

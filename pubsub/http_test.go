@@ -128,6 +128,20 @@ func TestHTTP_ConfirmationAndNotification(t *testing.T) {
 		if r := reqs[len(reqs)-1]; r.body != "raw" || r.header.Get("x-amz-sns-rawdelivery") != "true" {
 			t.Fatalf("raw delivery = %q, %v", r.body, r.header)
 		}
+		if _, err := e.svc.Unsubscribe(e.ctx, pubsub.UnsubscribeInput{SubscriptionArn: arn}); err != nil {
+			t.Fatal(err)
+		}
+		reqs = ep.requests()
+		u := reqs[len(reqs)-1]
+		var udoc map[string]string
+		if err := json.Unmarshal([]byte(u.body), &udoc); err != nil {
+			t.Fatal(err)
+		}
+		if udoc["Type"] != "UnsubscribeConfirmation" || u.header.Get("x-amz-sns-message-type") != "UnsubscribeConfirmation" ||
+			u.header.Get("x-amz-sns-subscription-arn") != arn ||
+			udoc["Message"] != "You have chosen to deactivate subscription "+arn+".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message." {
+			t.Fatalf("unsubscribe confirmation = %v, %v", udoc, u.header)
+		}
 	})
 }
 

@@ -389,7 +389,8 @@ type UnsubscribeInput struct {
 // UnsubscribeOutput is empty, as in AWS.
 type UnsubscribeOutput struct{}
 
-// Unsubscribe deletes a subscription. Unsubscribing one that does not
+// Unsubscribe deletes a subscription; a confirmed http or https endpoint
+// is sent an UnsubscribeConfirmation. Unsubscribing one that does not
 // exist succeeds, as on AWS.
 func (s *Service) Unsubscribe(ctx context.Context, in UnsubscribeInput) (UnsubscribeOutput, error) {
 	sub, err := s.SubscriptionFromARN(in.SubscriptionArn)
@@ -400,10 +401,19 @@ func (s *Service) Unsubscribe(ctx context.Context, in UnsubscribeInput) (Unsubsc
 		return UnsubscribeOutput{}, err
 	}
 	t := sub.topic
+	var notice *delivery
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	defer func() {
+		t.mu.Unlock()
+		if notice != nil {
+			s.deliver(ctx, *notice)
+		}
+	}()
 	if sub.deleted {
 		return UnsubscribeOutput{}, nil
+	}
+	if !sub.pending {
+		notice = t.unsubscribeConfirmationLocked(sub)
 	}
 	sub.deleted = true
 	t.subs.Delete(sub)
