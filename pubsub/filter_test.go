@@ -537,3 +537,58 @@ func TestFilterPathNamedTwice(t *testing.T) {
 		t.Errorf(`{"a":"x"}: match = true, want false (a exists)`)
 	}
 }
+
+// TestFilterAttributesDoNotAllocate holds the publish path to its budget:
+// matching attributes allocates nothing.
+func TestFilterAttributesDoNotAllocate(t *testing.T) {
+	m := &filterMessage{attrs: attrs{
+		"store":    strAttr("example_corp"),
+		"event":    strAttr("order_placed"),
+		"price":    numAttr("210.75"),
+		"tags":     arrAttr(`["a", 1, true, null]`),
+		"ip":       strAttr("10.0.0.7"),
+		"customer": strAttr("Rugby"),
+	}}
+	policies := []string{
+		`{"store":["example_corp"],"event":[{"anything-but":["order_cancelled"]}],"price":[{"numeric":[">=",100,"<",1000]}]}`,
+		`{"store":[{"prefix":"example"}],"event":[{"suffix":"placed"}],"customer":[{"equals-ignore-case":"RUGBY"}]}`,
+		`{"store":[{"exists":true}],"coupon":[{"exists":false}],"price":[210.75]}`,
+		`{"tags":["b",1],"ip":[{"cidr":"10.0.0.0/24"}]}`,
+		`{"$or":[{"store":["x"]},{"event":[{"anything-but":{"prefix":"order_c"}}]}]}`,
+	}
+	for _, policy := range policies {
+		p := mustCompile(t, policy, "")
+		if !p.match(m) {
+			t.Fatalf("policy %s: match = false, want true", policy)
+		}
+		if n := testing.AllocsPerRun(100, func() { p.match(m) }); n != 0 {
+			t.Errorf("policy %s: %v allocations per match, want 0", policy, n)
+		}
+	}
+}
+
+// TestFilterConcurrentMatch matches one policy from many goroutines, as
+// concurrent publishes do (run with -race).
+func TestFilterConcurrentMatch(t *testing.T) {
+	p := mustCompile(t, `{"a":[{"prefix":"x"}],"b":{"c":[{"numeric":[">",1]}]}}`, "MessageBody")
+	done := make(chan bool)
+	for i := range 8 {
+		go func() {
+			ok := true
+			for j := range 200 {
+				want := (i+j)%2 == 0
+				body := `{"a":"xy","b":{"c":2}}`
+				if !want {
+					body = `{"a":"yx","b":{"c":2}}`
+				}
+				ok = ok && p.match(&filterMessage{body: body}) == want
+			}
+			done <- ok
+		}()
+	}
+	for range 8 {
+		if !<-done {
+			t.Error("a concurrent match gave a wrong answer")
+		}
+	}
+}
