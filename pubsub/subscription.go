@@ -267,7 +267,7 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 			return SubscribeOutput{}, errParam("Attributes Reason: Subscription already exists with different attributes")
 		}
 		if sub.pending { // ask again, with a fresh token
-			sub.token, sub.tokenAt = token, t.now()
+			sub.token, sub.tokenAt = token, t.nowLocked()
 			confirm = t.confirmationLocked(sub)
 		}
 		if sub.pending && !in.ReturnSubscriptionArn {
@@ -292,7 +292,7 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 		settings: st,
 	}
 	if needsConfirm {
-		sub.token, sub.tokenAt = token, t.now()
+		sub.token, sub.tokenAt = token, t.nowLocked()
 		confirm = t.confirmationLocked(sub)
 	}
 	if st.filter != nil {
@@ -349,7 +349,7 @@ func (t *Topic) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionI
 		}
 		return true
 	})
-	if found == nil || t.now().Sub(found.tokenAt) > ConfirmationTokenLifetime {
+	if found == nil || t.nowLocked().Sub(found.tokenAt) > ConfirmationTokenLifetime {
 		return ConfirmSubscriptionOutput{}, errParam("Token")
 	}
 	found.pending = false
