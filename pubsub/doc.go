@@ -2,8 +2,9 @@
 // subscriptions with filter policies, Publish and PublishBatch fanning out
 // to SQS queues of package queue, to Go functions standing in for Lambda,
 // to http and https endpoints, and to an in-memory outbox for email,
-// email-json, sms, application and firehose endpoints, with AWS's names, limits, formats and error texts,
-// and every time rule read from an injected clock.
+// email-json, sms, application and firehose endpoints, with AWS's names,
+// limits, formats and error texts, and every time rule read from an
+// injected clock.
 //
 //	queues := queue.New(queue.WithClock(mock))
 //	svc := pubsub.New(pubsub.WithClock(mock), pubsub.WithQueues(queues))
@@ -91,13 +92,25 @@
 //   - AWS publishes the http backoff curves only as a graph. For retry i
 //     of the n in the backoff phase, x = i/n, sluice waits min+(max-min)·x
 //     (linear), min+(max-min)·x² (arithmetic), min·(max/min)^x (geometric)
-//     or min·(max/min)^(x²) (exponential) seconds, rounded, with no jitter. The subscription confirmation is sent once,
-//     not retried; subscribing again sends a new one.
+//     or min·(max/min)^(x²) (exponential) seconds, rounded, with no
+//     jitter. throttlePolicy is stored, not applied.
+//   - A subscription confirmation is sent once, not retried; subscribing
+//     again sends a new one with a new token.
 //   - Policy, KmsMasterKeyId, TracingConfig, DataProtectionPolicy,
-//     DeliveryPolicy and the delivery-status attributes are stored and
-//     returned, not enforced.
+//     ArchivePolicy and the delivery-status attributes are stored and
+//     returned, not enforced: there is no message archive or replay.
 //   - Lists are in a stable order: topics by name, subscriptions by topic
 //     name and then creation.
+//
+// # Time
+//
+// The 5-minute deduplication window, the 2-day confirmation tokens,
+// notification Timestamps and http retries all read the clock given to
+// [WithClock]. Deduplication ids are dropped in deadline order from a
+// B-tree when a publish looks; the only timer is a topic's http retry
+// timer, armed for its earliest retry, which pushes the retry when it
+// fires. Advancing a mock clock costs work only for the retries that fall
+// due.
 //
 // # Concurrency
 //
