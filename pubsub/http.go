@@ -23,13 +23,14 @@ const HTTPRequestTimeout = 15 * time.Second
 const maxRetryTime = 3600 * time.Second
 
 // retryPolicy is a healthyRetryPolicy of a delivery policy.
+// Its fields are in the order AWS renders them.
 type retryPolicy struct {
 	MinDelayTarget     int    `json:"minDelayTarget"`
 	MaxDelayTarget     int    `json:"maxDelayTarget"`
 	NumRetries         int    `json:"numRetries"`
+	NumMaxDelayRetries int    `json:"numMaxDelayRetries"`
 	NumNoDelayRetries  int    `json:"numNoDelayRetries"`
 	NumMinDelayRetries int    `json:"numMinDelayRetries"`
-	NumMaxDelayRetries int    `json:"numMaxDelayRetries"`
 	BackoffFunction    string `json:"backoffFunction"`
 }
 
@@ -160,7 +161,37 @@ func parseSubDeliveryPolicy(s string) (subDeliveryPolicy, error) {
 // subscription: the subscription's policy overrides the topic's unless the
 // topic disables overrides.
 func effectiveHTTPPolicy(topicPolicy, subPolicy string) ([]time.Duration, string) {
-	rp, ct := defaultRetryPolicy, "text/plain; charset=UTF-8"
+	rp, ct := effectiveRetryPolicy(topicPolicy, subPolicy)
+	return rp.schedule(), ct
+}
+
+// effectiveSubscriptionPolicy renders an http subscription's
+// EffectiveDeliveryPolicy attribute.
+func effectiveSubscriptionPolicy(topicPolicy, subPolicy string) string {
+	rp, ct := effectiveRetryPolicy(topicPolicy, subPolicy)
+	if rp.BackoffFunction == "" {
+		rp.BackoffFunction = "linear"
+	}
+	out := struct {
+		HealthyRetryPolicy retryPolicy    `json:"healthyRetryPolicy"`
+		SicklyRetryPolicy  *struct{}      `json:"sicklyRetryPolicy"`
+		ThrottlePolicy     *struct{}      `json:"throttlePolicy"`
+		RequestPolicy      *requestPolicy `json:"requestPolicy,omitempty"`
+		Guaranteed         bool           `json:"guaranteed"`
+	}{HealthyRetryPolicy: rp}
+	if ct != defaultContentType {
+		out.RequestPolicy = &requestPolicy{HeaderContentType: ct}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+// defaultContentType is the Content-Type of http deliveries without a
+// requestPolicy.
+const defaultContentType = "text/plain; charset=UTF-8"
+
+func effectiveRetryPolicy(topicPolicy, subPolicy string) (retryPolicy, string) {
+	rp, ct := defaultRetryPolicy, defaultContentType
 	tp, _ := parseTopicDeliveryPolicy(topicPolicy)
 	override := true
 	if h := tp.HTTP; h != nil {
@@ -180,7 +211,7 @@ func effectiveHTTPPolicy(topicPolicy, subPolicy string) ([]time.Duration, string
 			ct = sp.RequestPolicy.HeaderContentType
 		}
 	}
-	return rp.schedule(), ct
+	return rp, ct
 }
 
 // httpDelivery is what an http or https delivery needs besides the body.

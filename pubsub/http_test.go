@@ -228,11 +228,17 @@ func TestHTTP_ContentType(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e, ep := psHTTPEnv(t)
 		tp := e.topic("t", nil)
-		e.confirm(tp, ep, map[string]string{"DeliveryPolicy": `{"requestPolicy":{"headerContentType":"application/json"}}`})
+		arn := e.confirm(tp, ep, map[string]string{"DeliveryPolicy": `{"requestPolicy":{"headerContentType":"application/json"}}`})
 		e.publish(tp, pubsub.PublishInput{Message: "m"})
 		reqs := ep.requests()
 		if ct := reqs[len(reqs)-1].header.Get("Content-Type"); ct != "application/json" {
 			t.Fatalf("Content-Type = %q", ct)
+		}
+		sub, _ := e.svc.SubscriptionFromARN(arn)
+		out, _ := sub.GetSubscriptionAttributes(e.ctx)
+		want := `{"healthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"sicklyRetryPolicy":null,"throttlePolicy":null,"requestPolicy":{"headerContentType":"application/json"},"guaranteed":false}`
+		if got := out.Attributes["EffectiveDeliveryPolicy"]; got != want {
+			t.Fatalf("EffectiveDeliveryPolicy = %s, want %s", got, want)
 		}
 	})
 }

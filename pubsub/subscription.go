@@ -469,13 +469,7 @@ func (sub *Subscription) GetSubscriptionAttributes(ctx context.Context) (GetSubs
 	}
 	sub.settings.attributes(a)
 	if sub.protocol == "http" || sub.protocol == "https" {
-		a[AttrEffectiveDeliveryPolicy] = defaultEffectiveDeliveryPolicy
-		if t.settings.attrs[AttrDeliveryPolicy] != "" {
-			a[AttrEffectiveDeliveryPolicy] = t.settings.attrs[AttrDeliveryPolicy]
-		}
-		if sub.settings.deliveryPolicy != "" {
-			a[AttrEffectiveDeliveryPolicy] = sub.settings.deliveryPolicy
-		}
+		a[AttrEffectiveDeliveryPolicy] = effectiveSubscriptionPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
 	}
 	return GetSubscriptionAttributesOutput{Attributes: a}, nil
 }
