@@ -276,11 +276,20 @@ func skipValueDepth(s string, i, depth int) int {
 	}
 }
 
-// bodyDoc is a parsed message body: its scalar values by dotted path, each
-// with the array elements it sits in.
+// bodyDoc is a parsed message body: its scalar values grouped by dotted
+// path, each with the array elements it sits in.
 type bodyDoc struct {
 	empty  bool // the body is {}
-	leaves map[string][]leaf
+	paths  map[string]int
+	groups [][]leaf
+}
+
+// values returns the values at a dotted path.
+func (d *bodyDoc) values(path string) []leaf {
+	if g, ok := d.paths[path]; ok {
+		return d.groups[g]
+	}
+	return nil
 }
 
 // leaf is a value of the body and the elements of the arrays holding it:
@@ -306,46 +315,159 @@ func consistent(a, b *leaf) bool {
 	return true
 }
 
-// parsedBody parses the body once per message.
+// parsedBody parses the body once per message. A body that is not one
+// JSON object has no document: no policy matches it.
 func (m *filterMessage) parsedBody() *bodyDoc {
 	if m.bodyParsed {
 		return m.doc
 	}
 	m.bodyParsed = true
-	root, ok := parseJSON(m.body)
-	if !ok || root.kind != jObj {
+	s := m.body
+	i := skipWS(s, 0)
+	if i >= len(s) || s[i] != '{' {
 		return nil
 	}
-	d := &bodyDoc{empty: len(root.keys) == 0, leaves: make(map[string][]leaf)}
-	ids := 0
-	var walk func(v *jval, path string, arr []arrayPos)
-	walk = func(v *jval, path string, arr []arrayPos) {
-		switch v.kind {
-		case jObj:
-			for i, k := range v.keys {
-				p := k
-				if path != "" {
-					p = path + "." + k
-				}
-				walk(v.vals[i], p, arr)
-			}
-		case jArr:
-			ids++
-			id := ids
-			for i, e := range v.vals {
-				walk(e, path, append(arr[:len(arr):len(arr)], arrayPos{id: id, idx: i}))
-			}
-		case jStr:
-			d.leaves[path] = append(d.leaves[path], leaf{v: fval{kind: kStr, s: v.s}, arr: arr})
-		case jNum:
-			d.leaves[path] = append(d.leaves[path], leaf{v: numberValue(v.s), arr: arr})
-		default:
-			d.leaves[path] = append(d.leaves[path], leaf{v: literalValue(v.kind), arr: arr})
-		}
+	fl := flattener{s: s, i: i, d: &bodyDoc{paths: make(map[string]int)}}
+	if !fl.value(nil, 0) || skipWS(s, fl.i) != len(s) {
+		return nil
 	}
-	walk(root, "", nil)
-	m.doc = d
-	return d
+	m.doc = fl.d
+	return m.doc
+}
+
+// flattener parses a body and records its scalar values by dotted path in
+// one pass. Array positions live in one append-only arena: a value's
+// positions are a slice of it that is never written again.
+type flattener struct {
+	s     string
+	i     int
+	d     *bodyDoc
+	ids   int
+	path  []byte
+	arena []arrayPos
+}
+
+func (fl *flattener) add(v fval, arr []arrayPos) {
+	l := leaf{v: v, arr: arr}
+	if g, ok := fl.d.paths[string(fl.path)]; ok {
+		fl.d.groups[g] = append(fl.d.groups[g], l)
+		return
+	}
+	fl.d.paths[string(fl.path)] = len(fl.d.groups)
+	fl.d.groups = append(fl.d.groups, []leaf{l})
+}
+
+// value reads the JSON value at fl.i, under fl.path and the array
+// positions arr.
+func (fl *flattener) value(arr []arrayPos, depth int) bool {
+	if depth > maxJSONDepth {
+		return false
+	}
+	s := fl.s
+	fl.i = skipWS(s, fl.i)
+	if fl.i >= len(s) {
+		return false
+	}
+	switch c := s[fl.i]; {
+	case c == '{':
+		fl.i = skipWS(s, fl.i+1)
+		if fl.i < len(s) && s[fl.i] == '}' {
+			fl.i++
+			if depth == 0 {
+				fl.d.empty = true
+			}
+			return true
+		}
+		base := len(fl.path)
+		for {
+			fl.i = skipWS(s, fl.i)
+			if fl.i >= len(s) || s[fl.i] != '"' {
+				return false
+			}
+			key, end, ok := readString(s, fl.i)
+			if !ok {
+				return false
+			}
+			fl.path = fl.path[:base]
+			if base > 0 {
+				fl.path = append(fl.path, '.')
+			}
+			fl.path = append(fl.path, key...)
+			fl.i = skipWS(s, end)
+			if fl.i >= len(s) || s[fl.i] != ':' {
+				return false
+			}
+			fl.i++
+			if !fl.value(arr, depth+1) {
+				return false
+			}
+			fl.i = skipWS(s, fl.i)
+			if fl.i >= len(s) {
+				return false
+			}
+			switch s[fl.i] {
+			case ',':
+				fl.i++
+				continue
+			case '}':
+				fl.i++
+				fl.path = fl.path[:base]
+				return true
+			}
+			return false
+		}
+	case c == '[':
+		fl.i = skipWS(s, fl.i+1)
+		if fl.i < len(s) && s[fl.i] == ']' {
+			fl.i++
+			return true
+		}
+		fl.ids++
+		id := fl.ids
+		for idx := 0; ; idx++ {
+			start := len(fl.arena)
+			fl.arena = append(fl.arena, arr...)
+			fl.arena = append(fl.arena, arrayPos{id: id, idx: idx})
+			if !fl.value(fl.arena[start:len(fl.arena):len(fl.arena)], depth+1) {
+				return false
+			}
+			fl.i = skipWS(s, fl.i)
+			if fl.i >= len(s) {
+				return false
+			}
+			switch s[fl.i] {
+			case ',':
+				fl.i++
+				continue
+			case ']':
+				fl.i++
+				return true
+			}
+			return false
+		}
+	case c == '"':
+		str, end, ok := readString(s, fl.i)
+		if !ok {
+			return false
+		}
+		fl.i = end
+		fl.add(fval{kind: kStr, s: str}, arr)
+	case c == 't' || c == 'f' || c == 'n':
+		k, end, ok := readLiteral(s, fl.i)
+		if !ok {
+			return false
+		}
+		fl.i = end
+		fl.add(literalValue(k), arr)
+	default:
+		end, ok := scanNumber(s, fl.i)
+		if !ok {
+			return false
+		}
+		fl.add(numberValue(s[fl.i:end]), arr)
+		fl.i = end
+	}
+	return true
 }
 
 func (p *filterPolicy) matchBody(m *filterMessage) bool {
@@ -377,7 +499,7 @@ func matchBodyBranch(b *branch, d *bodyDoc) bool {
 	need, ls := needBuf[:0], lsBuf[:0]
 	for fi := range b.fields {
 		f := &b.fields[fi]
-		vals := d.leaves[f.name]
+		vals := d.values(f.name)
 		matched, present := false, false
 		for li := range vals {
 			present = present || vals[li].v.present()
