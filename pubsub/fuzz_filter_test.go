@@ -136,6 +136,7 @@ func refOperator(op string, arg, v any) bool {
 	case "suffix":
 		return isStr && strings.HasSuffix(s, arg.(string))
 	case "equals-ignore-case":
+		//lint:ignore SA6005 the reference compares differently from filter.go on purpose
 		return isStr && strings.ToLower(s) == strings.ToLower(arg.(string))
 	case "exists":
 		return arg.(bool) && refPresent(v)
