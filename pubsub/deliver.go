@@ -40,6 +40,9 @@ type delivery struct {
 }
 
 // notification is one published message, rendered per subscription.
+// What does not depend on the subscription (the timestamp, the SQS
+// attributes, the envelope but for its UnsubscribeURL) is rendered once
+// per publish and message text, on first use.
 type notification struct {
 	topic            *Topic
 	id               string
@@ -48,17 +51,59 @@ type notification struct {
 	sequenceNumber   string
 	dedupID          string
 	signatureVersion string
+
+	timestamp   string // n.now in timestampFormat, once rendered
+	sqsAttrs    map[string]queue.MessageAttributeValue
+	sqsAttrsSet bool
+	envelopes   []envelopeParts // by message text
+	unsubPrefix string          // the UnsubscribeURL but for the subscription ARN
+}
+
+// envelopeParts is the envelope of one message text without its
+// UnsubscribeURL field: head before it, tail after it.
+type envelopeParts struct {
+	msg, head, tail string
 }
 
 // timestampFormat is AWS's notification Timestamp: UTC, milliseconds.
 const timestampFormat = "2006-01-02T15:04:05.000Z"
 
 func (s *Service) unsubscribeURL(subArn string) string {
-	return "https://sns." + s.cfg.region + ".amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + subArn
+	return unsubscribeURLPrefix(s.cfg.region) + subArn
+}
+
+func unsubscribeURLPrefix(region string) string {
+	return "https://sns." + region + ".amazonaws.com/?Action=Unsubscribe&SubscriptionArn="
 }
 
 func (s *Service) signingCertURL() string {
 	return "https://sns." + s.cfg.region + ".amazonaws.com/SimpleNotificationService-sluice.pem"
+}
+
+// ts returns the notification's Timestamp.
+func (n *notification) ts() string {
+	if n.timestamp == "" {
+		n.timestamp = n.now.UTC().Format(timestampFormat)
+	}
+	return n.timestamp
+}
+
+// attrs returns the message attributes deliveries carry: none with
+// MessageStructure json.
+func (n *notification) attrs() map[string]MessageAttributeValue {
+	if n.p.structure != nil {
+		return nil
+	}
+	return n.p.in.MessageAttributes
+}
+
+// sqsAttributes returns the attributes for SQS, converted once per publish
+// and shared by its deliveries, which only read them.
+func (n *notification) sqsAttributes() map[string]queue.MessageAttributeValue {
+	if !n.sqsAttrsSet {
+		n.sqsAttrs, n.sqsAttrsSet = sqsAttributes(n.attrs()), true
+	}
+	return n.sqsAttrs
 }
 
 // deliveryFor renders the notification for one subscription.
@@ -66,10 +111,7 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 	t := n.topic
 	d := delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, redriveTarget: sub.settings.redriveTarget}
 	msg := n.p.message(sub.protocol)
-	attrs := n.p.in.MessageAttributes
-	if n.p.structure != nil {
-		attrs = nil // not sent with MessageStructure json
-	}
+	attrs := n.attrs()
 	raw := sub.settings.raw
 	switch sub.protocol {
 	case "sqs":
@@ -78,10 +120,10 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 			if len(attrs) > maxRawAttributes {
 				d.clientError = "too many message attributes for raw delivery"
 			} else {
-				d.sqsAttrs = sqsAttributes(attrs)
+				d.sqsAttrs = n.sqsAttributes()
 			}
 		} else {
-			d.body = n.envelope(msg, attrs, sub.arn)
+			d.body = n.envelope(msg, sub.arn)
 		}
 		switch {
 		case t.fifo && strings.HasSuffix(sub.endpoint, ".fifo"):
@@ -92,16 +134,16 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 	case "http", "https":
 		d.body = msg
 		if raw {
-			d.sqsAttrs = sqsAttributes(attrs) // for the dead-letter queue only
+			d.sqsAttrs = n.sqsAttributes() // for the dead-letter queue only
 		} else {
-			d.body = n.envelope(msg, attrs, sub.arn)
+			d.body = n.envelope(msg, sub.arn)
 		}
 		schedule, contentType := effectiveHTTPPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
 		d.http = &httpDelivery{topic: t, messageType: "Notification", messageID: n.id, contentType: contentType, raw: raw, schedule: schedule}
 	case "lambda":
 		ev := LambdaSNSMsg{
 			Type: "Notification", MessageId: n.id, TopicArn: t.arn, Subject: n.p.in.Subject, Message: msg,
-			Timestamp: n.now.UTC().Format(timestampFormat), SignatureVersion: n.sigVersion(),
+			Timestamp: n.ts(), SignatureVersion: n.sigVersion(),
 			Signature: n.signature(msg), SigningCertUrl: t.svc.signingCertURL(), UnsubscribeUrl: t.svc.unsubscribeURL(sub.arn),
 			MessageAttributes: map[string]LambdaAttribute{},
 		}
@@ -116,7 +158,7 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 		}
 		body := msg
 		if sub.protocol == "email-json" || sub.protocol == "firehose" && !raw {
-			body = n.envelope(msg, attrs, sub.arn)
+			body = n.envelope(msg, sub.arn)
 		}
 		d.out = &OutboxMessage{Time: n.now, Protocol: sub.protocol, Endpoint: sub.endpoint, SubscriptionArn: sub.arn,
 			TopicArn: t.arn, Type: "Notification", MessageId: n.id, Subject: subject, Body: body}
@@ -147,21 +189,26 @@ func (n *notification) sigVersion() string {
 // 1) or SHA256 (version 2) digest of AWS's string to sign. It is not
 // verifiable with a certificate.
 func (n *notification) signature(msg string) string {
-	var b strings.Builder
-	kv := func(k, v string) { b.WriteString(k + "\n" + v + "\n") }
+	var b []byte
+	kv := func(k, v string) {
+		b = append(b, k...)
+		b = append(b, '\n')
+		b = append(b, v...)
+		b = append(b, '\n')
+	}
 	kv("Message", msg)
 	kv("MessageId", n.id)
 	if n.p.in.Subject != nil {
 		kv("Subject", *n.p.in.Subject)
 	}
-	kv("Timestamp", n.now.UTC().Format(timestampFormat))
+	kv("Timestamp", n.ts())
 	kv("TopicArn", n.topic.arn)
 	kv("Type", "Notification")
 	if n.sigVersion() == "2" {
-		sum := sha256.Sum256([]byte(b.String()))
+		sum := sha256.Sum256(b)
 		return base64.StdEncoding.EncodeToString(sum[:])
 	}
-	sum := sha1.Sum([]byte(b.String()))
+	sum := sha1.Sum(b)
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
@@ -207,10 +254,49 @@ func (d *jsonDoc) String() string {
 	return d.b.String()
 }
 
+// unsubscribeKey is what goes between an envelope's head and its
+// UnsubscribeURL value.
+const unsubscribeKey = ",\n  \"UnsubscribeURL\" : "
+
 // envelope renders the JSON notification SNS sends to SQS (non-raw),
 // http/https (non-raw), email-json and firehose endpoints, with AWS's key
-// order and layout.
-func (n *notification) envelope(msg string, attrs map[string]MessageAttributeValue, subArn string) string {
+// order and layout. All but the UnsubscribeURL is rendered once per
+// message text.
+func (n *notification) envelope(msg, subArn string) string {
+	e := n.envelopeParts(msg)
+	if n.unsubPrefix == "" {
+		n.unsubPrefix = unsubscribeURLPrefix(n.topic.svc.cfg.region)
+	}
+	prefix := n.unsubPrefix
+	var b strings.Builder
+	if jsonSafe(prefix) && jsonSafe(subArn) {
+		b.Grow(len(e.head) + len(unsubscribeKey) + len(prefix) + len(subArn) + 2 + len(e.tail))
+		b.WriteString(e.head)
+		b.WriteString(unsubscribeKey)
+		b.WriteByte('"')
+		b.WriteString(prefix)
+		b.WriteString(subArn)
+		b.WriteByte('"')
+	} else {
+		var v bytes.Buffer
+		writeJSONString(&v, prefix+subArn)
+		b.Grow(len(e.head) + len(unsubscribeKey) + v.Len() + len(e.tail))
+		b.WriteString(e.head)
+		b.WriteString(unsubscribeKey)
+		b.Write(v.Bytes())
+	}
+	b.WriteString(e.tail)
+	return b.String()
+}
+
+// envelopeParts returns the envelope of msg but for its UnsubscribeURL,
+// rendering it on first use.
+func (n *notification) envelopeParts(msg string) *envelopeParts {
+	for i := range n.envelopes {
+		if n.envelopes[i].msg == msg {
+			return &n.envelopes[i]
+		}
+	}
 	t := n.topic
 	doc := newJSONDoc()
 	doc.field("Type", "Notification")
@@ -223,17 +309,19 @@ func (n *notification) envelope(msg string, attrs map[string]MessageAttributeVal
 		doc.field("Subject", *n.p.in.Subject)
 	}
 	doc.field("Message", msg)
-	doc.field("Timestamp", n.now.UTC().Format(timestampFormat))
+	doc.field("Timestamp", n.ts())
 	if !t.fifo {
 		doc.field("SignatureVersion", n.sigVersion())
 		doc.field("Signature", n.signature(msg))
 		doc.field("SigningCertURL", t.svc.signingCertURL())
 	}
-	doc.field("UnsubscribeURL", t.svc.unsubscribeURL(subArn))
-	if len(attrs) > 0 {
-		doc.key("MessageAttributes")
+	head := doc.b.String()
+	doc.b.Reset()
+	if attrs := n.attrs(); len(attrs) > 0 {
 		b := &doc.b
-		b.WriteString("{")
+		b.WriteString(",\n  ")
+		writeJSONString(b, "MessageAttributes")
+		b.WriteString(" : {")
 		for i, k := range slices.Sorted(maps.Keys(attrs)) {
 			if i > 0 {
 				b.WriteString(",")
@@ -248,12 +336,32 @@ func (n *notification) envelope(msg string, attrs map[string]MessageAttributeVal
 		}
 		b.WriteString("\n  }")
 	}
-	return doc.String()
+	doc.b.WriteString("\n}")
+	n.envelopes = append(n.envelopes, envelopeParts{msg: msg, head: head, tail: doc.b.String()})
+	return &n.envelopes[len(n.envelopes)-1]
+}
+
+// jsonSafe reports whether encoding/json writes s as itself between
+// quotes: printable ASCII without quote or backslash.
+func jsonSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // writeJSONString writes s as a JSON string without HTML escaping, as
 // AWS's encoder does.
 func writeJSONString(b *bytes.Buffer, s string) {
+	if jsonSafe(s) {
+		b.Grow(len(s) + 2)
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
