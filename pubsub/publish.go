@@ -187,18 +187,36 @@ func (t *Topic) publishLocked(p *publication) (PublishOutput, []delivery) {
 		topic: t, id: id, p: p, now: now, sequenceNumber: out.SequenceNumber, dedupID: dedupID,
 		signatureVersion: t.settings.attrs[AttrSignatureVersion],
 	}
-	var ds []delivery
+	ds := make([]delivery, 0, t.subs.Len())
+	var fms filterMessages
 	t.subs.Ascend(func(sub *Subscription) bool {
 		if sub.pending {
 			return true
 		}
-		if f := sub.settings.filter; f != nil && !f.match(&filterMessage{attrs: p.in.MessageAttributes, body: p.message(sub.protocol)}) {
+		if f := sub.settings.filter; f != nil && !f.match(fms.get(p.in.MessageAttributes, p.message(sub.protocol))) {
 			return true
 		}
 		ds = append(ds, n.deliveryFor(sub))
 		return true
 	})
 	return out, ds
+}
+
+// filterMessages are a publish's messages as filter policies see them, one
+// per distinct message text, so that a body is parsed once per publish
+// however many subscriptions filter on it.
+type filterMessages []*filterMessage
+
+// get returns the filterMessage of body, made on first use.
+func (fms *filterMessages) get(attrs map[string]MessageAttributeValue, body string) *filterMessage {
+	for _, m := range *fms {
+		if m.body == body {
+			return m
+		}
+	}
+	m := &filterMessage{attrs: attrs, body: body}
+	*fms = append(*fms, m)
+	return m
 }
 
 // formatSequenceNumber renders a FIFO topic's sequence number as AWS does:
