@@ -470,16 +470,63 @@ func (s *Service) deliver(ctx context.Context, d delivery) {
 // sendToQueue sends a delivery's SQS message to the queue with the given
 // ARN.
 func (s *Service) sendToQueue(ctx context.Context, arn string, d delivery) error {
-	q := s.queueByARN(arn)
-	if q == nil {
-		return queue.ErrQueueDoesNotExist
-	}
 	in := queue.SendMessageInput{MessageBody: d.body, MessageAttributes: d.sqsAttrs}
 	if strings.HasSuffix(arn, ".fifo") {
 		in.MessageGroupId, in.MessageDeduplicationId = d.groupID, d.dedupID
 	} else {
 		in.MessageGroupId = d.groupID
 	}
+	q, cached := s.cachedQueue(arn)
+	if q == nil {
+		return queue.ErrQueueDoesNotExist
+	}
 	_, err := q.SendMessage(ctx, in)
+	if err == nil || !cached {
+		return err
+	}
+	// The queue may have been deleted, and another made with its name,
+	// since it was cached: look it up again, as an uncached send would.
+	s.regMu.Lock()
+	if s.queueCache[arn] == q {
+		delete(s.queueCache, arn)
+	}
+	s.regMu.Unlock()
+	fresh := s.queueByARN(arn)
+	switch {
+	case fresh == nil:
+		return queue.ErrQueueDoesNotExist
+	case fresh == q:
+		return err
+	}
+	_, err = fresh.SendMessage(ctx, in)
 	return err
+}
+
+// cachedQueue is queueByARN without parsing the ARN or looking the queue
+// up in the queue.Service each time: a registered queue comes first, as
+// there, then one cached by an earlier call. cached reports that q came
+// from WithQueues' Service, which may have deleted it since.
+func (s *Service) cachedQueue(arn string) (q *queue.Queue, cached bool) {
+	s.regMu.Lock()
+	if q = s.queues[arn]; q == nil {
+		q, cached = s.queueCache[arn], true
+	}
+	s.regMu.Unlock()
+	if q != nil {
+		return q, cached
+	}
+	q = s.queueByARN(arn)
+	if q == nil {
+		return nil, false
+	}
+	s.regMu.Lock()
+	defer s.regMu.Unlock()
+	if s.queues[arn] == q {
+		return q, false
+	}
+	if s.queueCache == nil {
+		s.queueCache = map[string]*queue.Queue{}
+	}
+	s.queueCache[arn] = q
+	return q, true
 }

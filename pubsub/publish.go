@@ -187,10 +187,11 @@ func (t *Topic) publishLocked(p *publication) (PublishOutput, []delivery) {
 		topic: t, id: id, p: p, now: now, sequenceNumber: out.SequenceNumber, dedupID: dedupID,
 		signatureVersion: t.settings.attrs[AttrSignatureVersion],
 	}
+	t.archiveLocked(n)
 	ds := make([]delivery, 0, t.subs.Len())
 	var fms filterMessages
 	t.subs.Ascend(func(sub *Subscription) bool {
-		if sub.pending {
+		if sub.pending || sub.replaySkipsLocked(now) {
 			return true
 		}
 		if f := sub.settings.filter; f != nil && !f.match(fms.get(p.in.MessageAttributes, p.message(sub.protocol))) {

@@ -37,6 +37,9 @@ type Service struct {
 	queues    map[string]*queue.Queue
 	functions map[string]FunctionHandler
 	outbox    []OutboxMessage
+	// queueCache holds the queues of WithQueues that sqs deliveries found,
+	// by ARN (see sendToQueue).
+	queueCache map[string]*queue.Queue
 }
 
 const btreeDegree = 32

@@ -27,6 +27,7 @@ type Subscription struct {
 	token    string
 	tokenAt  time.Time
 	settings subSettings
+	replay   *replayState
 }
 
 // Subscription attribute names, besides those shared with topics.
@@ -143,8 +144,8 @@ func (st *subSettings) set(t *Topic, protocol, name, value, prefix string) error
 	case AttrSubscriptionRoleArn:
 		st.roleArn = value
 	case AttrReplayPolicy:
-		if value != "" && !isJSONObject(value) {
-			return errParam("%sReplayPolicy: failed to parse JSON.", prefix)
+		if _, err := parseReplayPolicy(t.fifo, value, prefix); err != nil {
+			return err
 		}
 		st.replayPolicy = value
 	default:
@@ -245,9 +246,10 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 	t.svc.mu.Unlock()
 
 	var confirm *delivery
+	var replay []delivery
 	t.mu.Lock()
 	defer func() {
-		t.mu.Unlock()
+		t.unlockReplay(ctx, replay)
 		if confirm != nil {
 			t.svc.deliver(ctx, *confirm)
 		}
@@ -301,6 +303,7 @@ func (t *Topic) Subscribe(ctx context.Context, in SubscribeInput) (SubscribeOutp
 	t.subs.ReplaceOrInsert(sub)
 	t.subsByKey[key] = sub
 	t.subsByARN[sub.arn] = sub
+	replay = t.startReplayLocked(sub)
 	if sub.pending && !in.ReturnSubscriptionArn {
 		return SubscribeOutput{SubscriptionArn: pendingConfirmation}, nil
 	}
@@ -468,6 +471,7 @@ func (sub *Subscription) GetSubscriptionAttributes(ctx context.Context) (GetSubs
 		AttrSubscriptionPrincipal:        "arn:aws:iam::" + t.svc.cfg.account + ":root",
 	}
 	sub.settings.attributes(a)
+	sub.replayAttributesLocked(a)
 	if sub.protocol == "http" || sub.protocol == "https" {
 		a[AttrEffectiveDeliveryPolicy] = effectiveSubscriptionPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
 	}
@@ -491,8 +495,9 @@ type SetSubscriptionAttributesOutput struct{}
 // SubscriptionRoleArn or ReplayPolicy.
 func (sub *Subscription) SetSubscriptionAttributes(ctx context.Context, in SetSubscriptionAttributesInput) (SetSubscriptionAttributesOutput, error) {
 	t := sub.topic
+	var replay []delivery
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	defer func() { t.unlockReplay(ctx, replay) }()
 	if err := sub.checkLocked(); err != nil {
 		return SetSubscriptionAttributesOutput{}, err
 	}
@@ -511,6 +516,9 @@ func (sub *Subscription) SetSubscriptionAttributes(ctx context.Context, in SetSu
 		t.filterPolicies--
 	}
 	sub.settings = st
+	if in.AttributeName == AttrReplayPolicy {
+		replay = t.startReplayLocked(sub)
+	}
 	return SetSubscriptionAttributesOutput{}, nil
 }
 

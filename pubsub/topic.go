@@ -47,6 +47,8 @@ type Topic struct {
 	deliverMu sync.Mutex
 	// retries are failed http deliveries waiting for their next attempt.
 	retries retries
+	// archive holds the published messages while an ArchivePolicy is set.
+	archive *archive
 }
 
 // Topic and subscription attribute names, as AWS spells them.
@@ -104,6 +106,13 @@ func (st *topicSettings) set(name, value, prefix string) error {
 	case name == AttrPolicy, name == AttrDeliveryPolicy, name == AttrArchivePolicy, name == AttrDataProtectionPolicy:
 		if name == AttrArchivePolicy && !st.fifo {
 			return errParam("%s%s: Archive policy can only be set for FIFO topics", prefix, name)
+		}
+		if name == AttrArchivePolicy {
+			v, err := normalizeArchivePolicy(value, prefix)
+			if err != nil {
+				return err
+			}
+			value = v
 		}
 		if name == AttrDataProtectionPolicy && len(value) > maxDataProtectionPolicyLength {
 			return errParam("%s%s: Data protection policy exceeds the maximum length of %d", prefix, name, maxDataProtectionPolicyLength)
@@ -186,6 +195,7 @@ func newTopic(s *Service, name string, fifo bool, st topicSettings, tags map[str
 	if t.tags == nil {
 		t.tags = map[string]string{}
 	}
+	t.syncArchiveLocked()
 	return t
 }
 
@@ -271,6 +281,7 @@ func (t *Topic) GetTopicAttributes(ctx context.Context, in GetTopicAttributesInp
 		a[AttrFifoTopic] = "true"
 		a[AttrContentBasedDeduplication] = strconv.FormatBool(t.settings.cbd)
 	}
+	t.archiveAttributesLocked(a)
 	return GetTopicAttributesOutput{Attributes: a}, nil
 }
 
@@ -305,6 +316,7 @@ func (t *Topic) SetTopicAttributes(ctx context.Context, in SetTopicAttributesInp
 		return SetTopicAttributesOutput{}, err
 	}
 	t.settings = st
+	t.syncArchiveLocked()
 	return SetTopicAttributesOutput{}, nil
 }
 
