@@ -71,6 +71,24 @@
 // topic's publish order. Only sqs subscriptions are allowed, and a FIFO
 // queue cannot subscribe to a standard topic.
 //
+// # Archive and replay
+//
+// A FIFO topic with an ArchivePolicy ({"MessageRetentionPeriod":"<days>"},
+// 1 to 365; "" or {} removes it and drops the archive) keeps every message
+// it publishes, in publish order, until it is older than the retention
+// period by the clock; BeginningArchiveTime is the later of when archiving
+// began and the retention period ago. Standard topics reject the policy.
+// A subscription's ReplayPolicy ({"PointType":"Timestamp",
+// "StartingPoint":"<RFC 3339>"[,"EndingPoint":"<RFC 3339>"]}, on Subscribe
+// or SetSubscriptionAttributes) delivers at once the archived messages
+// published in that window, both ends included, in publish order, through
+// the subscription's filter policy and in its format, with their original
+// MessageId, Timestamp and SequenceNumber. From then on the subscription
+// gets only live messages inside the window: with an EndingPoint it is
+// paused after it until a new policy; a new policy replaces the old one
+// and "" removes it. ReplayStatus is read from the clock: Pending before
+// the StartingPoint, "In progress" before the EndingPoint, then Completed.
+//
 // # Errors
 //
 // A rejected request changes nothing and returns an [*Error] whose Code is
@@ -96,16 +114,20 @@
 //     jitter. throttlePolicy is stored, not applied.
 //   - A subscription confirmation is sent once, not retried; subscribing
 //     again sends a new one with a new token.
-//   - Policy, KmsMasterKeyId, TracingConfig, DataProtectionPolicy,
-//     ArchivePolicy and the delivery-status attributes are stored and
-//     returned, not enforced: there is no message archive or replay.
+//   - Policy, KmsMasterKeyId, TracingConfig, DataProtectionPolicy and the
+//     delivery-status attributes are stored and returned, not enforced.
+//   - A replay is delivered inside the call that sets the ReplayPolicy, so
+//     a replay that starts in the past is Completed at once; replayed
+//     messages carry no Replayed marker, and SQS FIFO queues deduplicate
+//     them like any resend within 5 minutes.
 //   - Lists are in a stable order: topics by name, subscriptions by topic
 //     name and then creation.
 //
 // # Time
 //
 // The 5-minute deduplication window, the 2-day confirmation tokens,
-// notification Timestamps and http retries all read the clock given to
+// notification Timestamps, archive retention, ReplayStatus and http
+// retries all read the clock given to
 // [WithClock]. Deduplication ids are dropped in deadline order from a
 // B-tree when a publish looks; the only timer is a topic's http retry
 // timer, armed for its earliest retry, which pushes the retry when it
