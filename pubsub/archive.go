@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/btree"
+
+	"github.com/sluicehq/sluice/queue"
 )
 
 // Archive limits.
@@ -300,11 +304,41 @@ func (t *Topic) startReplayLocked(sub *Subscription) []delivery {
 		if f := sub.settings.filter; f != nil && !f.match(&filterMessage{attrs: m.n.p.in.MessageAttributes, body: m.n.p.message(sub.protocol)}) {
 			return true
 		}
-		ds = append(ds, m.n.deliveryFor(sub))
+		d := m.n.deliveryFor(sub)
+		markReplayed(&d, sub.settings.raw)
+		ds = append(ds, d)
 		return true
 	})
 	return ds
 }
+
+// markReplayed adds the Replayed attribute AWS documents on replayed
+// messages: a "Replayed" : true field at the end of a JSON notification,
+// or a Replayed String attribute "true" on a raw SQS message.
+func markReplayed(d *delivery, raw bool) {
+	switch {
+	case d.clientError != "":
+	case d.protocol == "sqs" && raw:
+		attrs := make(map[string]queue.MessageAttributeValue, len(d.sqsAttrs)+1)
+		maps.Copy(attrs, d.sqsAttrs)
+		attrs["Replayed"] = queue.MessageAttributeValue{DataType: "String", StringValue: "true"}
+		d.sqsAttrs = attrs
+	case d.protocol == "sqs", (d.protocol == "http" || d.protocol == "https") && !raw:
+		d.body = withReplayedField(d.body)
+	case d.out != nil && (d.protocol == "email-json" || d.protocol == "firehose" && !raw):
+		d.out.Body = withReplayedField(d.out.Body)
+	}
+}
+
+// withReplayedField appends the Replayed field to a JSON notification.
+func withReplayedField(envelope string) string {
+	if !strings.HasSuffix(envelope, "\n}") {
+		return envelope
+	}
+	return envelope[:len(envelope)-2] + replayedField
+}
+
+const replayedField = ",\n  \"Replayed\" : true\n}"
 
 // replayAttributesLocked adds ReplayStatus while a replay policy is set.
 // topic.mu must be held.

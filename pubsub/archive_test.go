@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -457,5 +458,54 @@ func TestReplay_SubscribeAndSupersede(t *testing.T) {
 	}
 	if s := e.replayStatus(arn); s != "In progress" {
 		t.Errorf("ReplayStatus before its EndingPoint = %q", s)
+	}
+}
+
+// TestReplay_ReplayedMarker checks the Replayed attribute: a last
+// "Replayed" : true field of a replayed envelope, a Replayed SQS attribute
+// of a replayed raw message, and nothing on live messages.
+func TestReplay_ReplayedMarker(t *testing.T) {
+	e := archNewEnv(t, "1")
+	envQ, rawQ := e.queue("env"), e.queue("raw")
+	envArn := e.subscribe(e.ft, "sqs", envQ.ARN(), nil)
+	rawArn := e.subscribe(e.ft, "sqs", rawQ.ARN(), map[string]string{"RawMessageDelivery": "true"})
+	e.pub("m", map[string]pubsub.MessageAttributeValue{"a": {DataType: "String", StringValue: "v"}})
+	live, liveRaw := e.drain(envQ), e.drain(rawQ)
+	if len(live) != 1 || len(liveRaw) != 1 {
+		t.Fatalf("live deliveries: %d, %d", len(live), len(liveRaw))
+	}
+	for _, arn := range []string{envArn, rawArn} {
+		if err := e.setReplay(arn, replayJSON(psEpoch, time.Time{})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replayed, replayedRaw := e.drain(envQ), e.drain(rawQ)
+	if len(replayed) != 1 || len(replayedRaw) != 1 {
+		t.Fatalf("replayed deliveries: %d, %d", len(replayed), len(replayedRaw))
+	}
+	for _, tc := range []struct {
+		name, body string
+		want       bool
+	}{
+		{"live envelope", live[0].Body, false},
+		{"replayed envelope", replayed[0].Body, true},
+	} {
+		var env map[string]any
+		if err := json.Unmarshal([]byte(tc.body), &env); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got, ok := env["Replayed"]; ok != tc.want || ok && got != true {
+			t.Errorf("%s: Replayed = %v (present %v), want present %v", tc.name, got, ok, tc.want)
+		}
+	}
+	if want := strings.Replace(live[0].Body, "\n}", ",\n  \"Replayed\" : true\n}", 1); replayed[0].Body != want {
+		t.Errorf("replayed envelope\n%s\nwant the live one with a last Replayed field\n%s", replayed[0].Body, want)
+	}
+	if _, ok := liveRaw[0].MessageAttributes["Replayed"]; ok {
+		t.Errorf("live raw message has a Replayed attribute")
+	}
+	if a := replayedRaw[0].MessageAttributes["Replayed"]; a.DataType != "String" || a.StringValue != "true" || replayedRaw[0].Body != "m" ||
+		replayedRaw[0].MessageAttributes["a"].StringValue != "v" {
+		t.Errorf("replayed raw message: %q %v", replayedRaw[0].Body, replayedRaw[0].MessageAttributes)
 	}
 }

@@ -83,7 +83,9 @@
 // or SetSubscriptionAttributes) delivers at once the archived messages
 // published in that window, both ends included, in publish order, through
 // the subscription's filter policy and in its format, with their original
-// MessageId, Timestamp and SequenceNumber. From then on the subscription
+// MessageId, Timestamp and SequenceNumber, and marked Replayed: a last
+// "Replayed" : true field in a JSON notification, a Replayed String
+// attribute "true" on a raw SQS message. From then on the subscription
 // gets only live messages inside the window: with an EndingPoint it is
 // paused after it until a new policy; a new policy replaces the old one
 // and "" removes it. ReplayStatus is read from the clock: Pending before
@@ -117,9 +119,10 @@
 //   - Policy, KmsMasterKeyId, TracingConfig, DataProtectionPolicy and the
 //     delivery-status attributes are stored and returned, not enforced.
 //   - A replay is delivered inside the call that sets the ReplayPolicy, so
-//     a replay that starts in the past is Completed at once; replayed
-//     messages carry no Replayed marker, and SQS FIFO queues deduplicate
-//     them like any resend within 5 minutes.
+//     a replay that starts in the past is Completed at once, and SQS FIFO
+//     queues deduplicate replayed messages like any resend within 5
+//     minutes. AWS documents a Replayed attribute but not its place or
+//     form; sluice's is a guess.
 //   - Lists are in a stable order: topics by name, subscriptions by topic
 //     name and then creation.
 //
@@ -127,11 +130,11 @@
 //
 // The 5-minute deduplication window, the 2-day confirmation tokens,
 // notification Timestamps, archive retention, ReplayStatus and http
-// retries all read the clock given to
-// [WithClock]. Deduplication ids are dropped in deadline order from a
-// B-tree when a publish looks; the only timer is a topic's http retry
-// timer, armed for its earliest retry, which pushes the retry when it
-// fires. Advancing a mock clock costs work only for the retries that fall
+// retries all read the clock given to [WithClock]. Deduplication ids, and
+// archived messages past their retention, are dropped in deadline order
+// from a B-tree when an operation looks; the only timer is a topic's http
+// retry timer, armed for its earliest retry, which pushes the retry when
+// it fires. Advancing a mock clock costs work only for the retries that fall
 // due.
 //
 // # Concurrency
