@@ -299,6 +299,7 @@ func (n *notification) envelopeParts(msg string) *envelopeParts {
 	}
 	t := n.topic
 	doc := newJSONDoc()
+	doc.b.Grow(len(msg) + 512) // the fields around it take about 450 bytes
 	doc.field("Type", "Notification")
 	doc.field("MessageId", n.id)
 	if t.fifo {
