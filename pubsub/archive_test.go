@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -507,5 +509,62 @@ func TestReplay_ReplayedMarker(t *testing.T) {
 	if a := replayedRaw[0].MessageAttributes["Replayed"]; a.DataType != "String" || a.StringValue != "true" || replayedRaw[0].Body != "m" ||
 		replayedRaw[0].MessageAttributes["a"].StringValue != "v" {
 		t.Errorf("replayed raw message: %q %v", replayedRaw[0].Body, replayedRaw[0].MessageAttributes)
+	}
+}
+
+// TestReplay_Concurrent publishes from four goroutines while another sets
+// replay policies and reads the topic's archive attributes, then replays
+// the whole archive: every message once, each publisher's in its order.
+func TestReplay_Concurrent(t *testing.T) {
+	e := archNewEnv(t, "1")
+	busyQ := e.queue("busy")
+	busy := e.subscribe(e.ft, "sqs", busyQ.ARN(), nil)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				_, err := e.ft.Publish(e.ctx, pubsub.PublishInput{Message: fmt.Sprint(w, "-", i), MessageGroupId: fmt.Sprint(w),
+					MessageDeduplicationId: fmt.Sprint(w, "-", i)})
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 50 {
+			if err := e.setReplay(busy, replayJSON(psEpoch, time.Time{})); err != nil {
+				t.Error(err)
+			}
+			if _, err := e.ft.GetTopicAttributes(e.ctx, pubsub.GetTopicAttributesInput{}); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	wg.Wait()
+	q := e.queue("all")
+	arn := e.subscribe(e.ft, "sqs", q.ARN(), nil)
+	if err := e.setReplay(arn, replayJSON(psEpoch, time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		batch := e.drain(q)
+		if len(batch) == 0 {
+			break
+		}
+		msgs, _, _ := archNotes(t, psBodies(batch))
+		got = append(got, msgs...)
+	}
+	if len(got) != 200 {
+		t.Fatalf("replayed %d messages, want 200", len(got))
+	}
+	next := map[string]int{}
+	for _, m := range got {
+		w, i, _ := strings.Cut(m, "-")
+		if n, _ := strconv.Atoi(i); n != next[w] {
+			t.Fatalf("publisher %s: replayed %s, want %d next", w, m, next[w])
+		}
+		next[w]++
 	}
 }
