@@ -157,32 +157,37 @@ func benchConsumer(ctx context.Context, b *testing.B, q *queue.Queue, gate chan 
 // a standard topic with N standard SQS queues subscribed (WithQueues), each
 // drained by its own consumer goroutine that long-polls for up to 10
 // messages and deletes them in a batch. envelope subscriptions get the JSON
-// notification, raw ones the message itself (RawMessageDelivery).
+// notification, raw ones the message itself (RawMessageDelivery);
+// raw-filtered ones have a MessageBody filter policy the message passes.
 // deliveries/s counts the messages all consumers deleted; msgs/s the
 // publishes. Target: subscribers=10 at least 500,000 deliveries/s.
 func BenchmarkPublishFanout(b *testing.B) {
 	for _, n := range []int{1, 10} {
-		for _, raw := range []bool{false, true} {
-			name := "subscribers=" + strconv.Itoa(n) + "/envelope"
-			if raw {
-				name = "subscribers=" + strconv.Itoa(n) + "/raw"
-			}
-			b.Run(name, func(b *testing.B) { benchFanout(b, n, raw) })
+		for _, v := range []struct {
+			name  string
+			attrs map[string]string
+		}{
+			{"envelope", nil},
+			{"raw", map[string]string{"RawMessageDelivery": "true"}},
+			{"raw-filtered", map[string]string{"RawMessageDelivery": "true",
+				"FilterPolicyScope": "MessageBody", "FilterPolicy": `{"order":{"kind":["retail"]}}`}},
+		} {
+			b.Run("subscribers="+strconv.Itoa(n)+"/"+v.name, func(b *testing.B) { benchFanout(b, n, v.attrs) })
 		}
 	}
 }
 
-func benchFanout(b *testing.B, subscribers int, raw bool) {
+// benchFilteredBody is a 100-byte JSON body the body-filter subscriptions
+// match.
+const benchFilteredBody = `{"order":{"kind":"retail","id":4242,"items":["apple","pear"]},"note":"abcdefghijklmnopqrstuvwxyz1234"}`
+
+func benchFanout(b *testing.B, subscribers int, attrs map[string]string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	qs := queue.New()
 	svc := pubsub.New(pubsub.WithQueues(qs))
 	tp, err := svc.CreateTopic(ctx, pubsub.CreateTopicInput{Name: "bench"})
 	if err != nil {
 		b.Fatalf("CreateTopic: %v", err)
-	}
-	var attrs map[string]string
-	if raw {
-		attrs = map[string]string{"RawMessageDelivery": "true"}
 	}
 	p := &benchGate{gate: make(chan struct{}, benchGateSlots)}
 	var deleted atomic.Int64
@@ -201,6 +206,9 @@ func benchFanout(b *testing.B, subscribers int, raw bool) {
 	b.Cleanup(func() { cancel(); wg.Wait(); svc.Close(); qs.Close() })
 	in := pubsub.PublishInput{Message: benchBody(),
 		MessageAttributes: map[string]pubsub.MessageAttributeValue{"kind": {DataType: "String", StringValue: "order"}}}
+	if attrs["FilterPolicyScope"] == "MessageBody" {
+		in.Message = benchFilteredBody
+	}
 
 	b.ReportAllocs()
 	var published int64
