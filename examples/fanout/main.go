@@ -75,6 +75,9 @@ const (
 
 func run(w io.Writer) error {
 	ctx := context.Background()
+	// waitCtx bounds, in real time, the waits for the webhook's requests.
+	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	mock := &watchedClock{Mock: clock.NewMock(), armed: make(chan time.Duration, 16)}
 	mock.Set(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
 	say := func(format string, args ...any) {
@@ -121,7 +124,7 @@ func run(w io.Writer) error {
 		return err
 	}
 	say("subscribed webhook /fraud-check: amount >= 1000; subscription is %q", sub.SubscriptionArn)
-	req, err := hook.next()
+	req, err := hook.next(waitCtx)
 	if err != nil {
 		return err
 	}
@@ -141,7 +144,7 @@ func run(w io.Writer) error {
 	// message is done.
 	var retryIn time.Duration
 	webhookAttempt := func() (bool, error) {
-		req, err := hook.next()
+		req, err := hook.next(waitCtx)
 		if err != nil {
 			return false, err
 		}
@@ -153,7 +156,7 @@ func run(w io.Writer) error {
 		case retryIn = <-mock.armed:
 			say("SNS will retry it in %s", retryIn)
 			return false, nil
-		case <-time.After(10 * time.Second):
+		case <-waitCtx.Done():
 			return false, errors.New("no retry armed after a failed attempt")
 		}
 	}
@@ -254,12 +257,14 @@ func newWebhook(failures int) *webhook {
 	return &webhook{got: make(chan request, 16), failures: failures, attempts: map[string]int{}}
 }
 
-// next returns the next request the webhook got.
-func (h *webhook) next() (request, error) {
+// next returns the next request the webhook got, or an error once ctx is
+// done: a real HTTP server is on the other side, so the program guards its
+// waits with real time rather than hang.
+func (h *webhook) next(ctx context.Context) (request, error) {
 	select {
 	case req := <-h.got:
 		return req, nil
-	case <-time.After(10 * time.Second):
+	case <-ctx.Done():
 		return request{}, errors.New("the webhook got no request")
 	}
 }
