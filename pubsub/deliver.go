@@ -3,8 +3,6 @@ package pubsub
 import (
 	"bytes"
 	"context"
-	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"maps"
@@ -56,6 +54,7 @@ type notification struct {
 	sqsAttrs    map[string]queue.MessageAttributeValue
 	sqsAttrsSet bool
 	envelopes   []envelopeParts // by message text
+	sigs        []msgSignature  // by message text
 	unsubPrefix string          // the UnsubscribeURL but for the subscription ARN
 }
 
@@ -63,6 +62,11 @@ type notification struct {
 // UnsubscribeURL field: head before it, tail after it.
 type envelopeParts struct {
 	msg, head, tail string
+}
+
+// msgSignature is the Signature of the notification of one message text.
+type msgSignature struct {
+	msg, sig string
 }
 
 // timestampFormat is AWS's notification Timestamp: UTC, milliseconds.
@@ -185,31 +189,23 @@ func (n *notification) sigVersion() string {
 	return "1"
 }
 
-// signature stands in for AWS's RSA signature: the base64 SHA1 (version
-// 1) or SHA256 (version 2) digest of AWS's string to sign. It is not
-// verifiable with a certificate.
+// signature returns the Signature of the notification of msg: AWS's
+// string to sign, signed with the Service's key, computed once per publish
+// and message text.
 func (n *notification) signature(msg string) string {
-	var b []byte
-	kv := func(k, v string) {
-		b = append(b, k...)
-		b = append(b, '\n')
-		b = append(b, v...)
-		b = append(b, '\n')
+	for _, s := range n.sigs {
+		if s.msg == msg {
+			return s.sig
+		}
 	}
-	kv("Message", msg)
-	kv("MessageId", n.id)
+	kvs := []string{"Message", msg, "MessageId", n.id}
 	if n.p.in.Subject != nil {
-		kv("Subject", *n.p.in.Subject)
+		kvs = append(kvs, "Subject", *n.p.in.Subject)
 	}
-	kv("Timestamp", n.ts())
-	kv("TopicArn", n.topic.arn)
-	kv("Type", "Notification")
-	if n.sigVersion() == "2" {
-		sum := sha256.Sum256(b)
-		return base64.StdEncoding.EncodeToString(sum[:])
-	}
-	sum := sha1.Sum(b)
-	return base64.StdEncoding.EncodeToString(sum[:])
+	kvs = append(kvs, "Timestamp", n.ts(), "TopicArn", n.topic.arn, "Type", "Notification")
+	sig := n.topic.svc.sign(n.sigVersion(), stringToSign(kvs...))
+	n.sigs = append(n.sigs, msgSignature{msg: msg, sig: sig})
+	return sig
 }
 
 // attrValue is an attribute's value as the JSON formats carry it: Binary
@@ -405,12 +401,12 @@ func (t *Topic) controlMessageLocked(sub *Subscription, typ, msg string) *delive
 	case "http", "https":
 		subscribeURL := t.svc.subscribeURL(t.arn, sub.token)
 		ts := now.UTC().Format(timestampFormat)
-		var sts strings.Builder
-		for _, kv := range [][2]string{{"Message", msg}, {"MessageId", id}, {"SubscribeURL", subscribeURL},
-			{"Timestamp", ts}, {"Token", sub.token}, {"TopicArn", t.arn}, {"Type", typ}} {
-			sts.WriteString(kv[0] + "\n" + kv[1] + "\n")
+		version := t.settings.attrs[AttrSignatureVersion]
+		if version == "" {
+			version = "1"
 		}
-		sum := sha1.Sum([]byte(sts.String()))
+		sig := t.svc.sign(version, stringToSign("Message", msg, "MessageId", id, "SubscribeURL", subscribeURL,
+			"Timestamp", ts, "Token", sub.token, "TopicArn", t.arn, "Type", typ))
 		doc := newJSONDoc()
 		doc.field("Type", typ)
 		doc.field("MessageId", id)
@@ -419,8 +415,8 @@ func (t *Topic) controlMessageLocked(sub *Subscription, typ, msg string) *delive
 		doc.field("Message", msg)
 		doc.field("SubscribeURL", subscribeURL)
 		doc.field("Timestamp", ts)
-		doc.field("SignatureVersion", "1")
-		doc.field("Signature", base64.StdEncoding.EncodeToString(sum[:]))
+		doc.field("SignatureVersion", version)
+		doc.field("Signature", sig)
 		doc.field("SigningCertURL", t.svc.signingCertURL())
 		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, body: doc.String(), http: &httpDelivery{
 			topic: t, messageType: typ, messageID: id, contentType: "text/plain; charset=UTF-8",

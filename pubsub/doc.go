@@ -101,8 +101,13 @@
 //
 // # Differences from Amazon SNS
 //
-//   - Signatures are digests of AWS's string to sign, not RSA signatures;
-//     SigningCertURL names no real certificate.
+//   - Signatures are real RSA signatures of AWS's string to sign (SHA1withRSA
+//     for SignatureVersion 1, SHA256withRSA for 2), but by a key each
+//     Service generates on first need, from crypto/rand (not WithRand), with
+//     a self-signed certificate valid from the clock's Now: verify with
+//     [Service.SigningCertificate]. SigningCertURL serves nothing.
+//     email-json SubscriptionConfirmations are the plain text of email
+//     ones, not signed JSON.
 //   - Attribute and filter-policy changes apply at once; AWS may take up to
 //     15 minutes.
 //   - The first attempt of every delivery happens inside Publish. SQS and

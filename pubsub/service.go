@@ -40,6 +40,9 @@ type Service struct {
 	// queueCache holds the queues of WithQueues that sqs deliveries found,
 	// by ARN (see sendToQueue).
 	queueCache map[string]*queue.Queue
+
+	signOnce sync.Once
+	signer   *signer // set by signOnce (see signingKey)
 }
 
 const btreeDegree = 32
