@@ -82,6 +82,9 @@ func stringToSign(kvs ...string) []byte {
 // sign returns the base64 RSA PKCS #1 v1.5 signature of the string to sign
 // with SHA1 (SignatureVersion "1") or SHA256 ("2").
 func (s *Service) sign(version string, sts []byte) string {
+	if s.cfg.digestSignatures {
+		return digestSignature(version, sts)
+	}
 	k := s.signingKey()
 	var (
 		h   crypto.Hash
@@ -99,4 +102,15 @@ func (s *Service) sign(version string, sts []byte) string {
 		panic("pubsub: signing: " + err.Error())
 	}
 	return base64.StdEncoding.EncodeToString(sig)
+}
+
+// digestSignature is the Signature under WithDigestSignatures: the digest
+// an RSA signature would sign, base64-encoded.
+func digestSignature(version string, sts []byte) string {
+	if version == "2" {
+		d := sha256.Sum256(sts)
+		return base64.StdEncoding.EncodeToString(d[:])
+	}
+	d := sha1.Sum(sts)
+	return base64.StdEncoding.EncodeToString(d[:])
 }

@@ -1,6 +1,7 @@
 package pubsub_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -13,6 +14,7 @@ import (
 	"testing/synctest"
 
 	"github.com/sluicehq/sluice/pubsub"
+	"github.com/sluicehq/sluice/queue"
 )
 
 // psCert parses the Service's signing certificate.
@@ -185,5 +187,42 @@ func TestSignatures_KeyPerService(t *testing.T) {
 	}
 	if !ca.Equal(psCert(t, a.svc)) {
 		t.Fatal("a Service's certificate changed between calls")
+	}
+}
+
+// WithDigestSignatures replaces the RSA signature by the digest it would
+// sign: same string to sign, no key.
+func TestDigestSignatures(t *testing.T) {
+	ctx := context.Background()
+	qs := queue.New()
+	svc := pubsub.New(pubsub.WithQueues(qs), pubsub.WithDigestSignatures())
+	defer svc.Close()
+	tp, err := svc.CreateTopic(ctx, pubsub.CreateTopicInput{Name: "orders", Attributes: map[string]string{"SignatureVersion": "2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := qs.CreateQueue(ctx, queue.CreateQueueInput{QueueName: "q"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tp.Subscribe(ctx, pubsub.SubscribeInput{Protocol: "sqs", Endpoint: q.ARN()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tp.Publish(ctx, pubsub.PublishInput{Message: "hello"}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := q.ReceiveMessage(ctx, queue.ReceiveMessageInput{})
+	if err != nil || len(out.Messages) != 1 {
+		t.Fatalf("receive: %+v, %v", out, err)
+	}
+	var n struct{ Message, MessageId, Timestamp, TopicArn, Type, Signature string }
+	if err := json.Unmarshal([]byte(out.Messages[0].Body), &n); err != nil {
+		t.Fatal(err)
+	}
+	sts := "Message\n" + n.Message + "\nMessageId\n" + n.MessageId + "\nTimestamp\n" + n.Timestamp +
+		"\nTopicArn\n" + n.TopicArn + "\nType\n" + n.Type + "\n"
+	sum := sha256.Sum256([]byte(sts))
+	if want := base64.StdEncoding.EncodeToString(sum[:]); n.Signature != want {
+		t.Fatalf("Signature = %q, want the SHA-256 digest %q", n.Signature, want)
 	}
 }
