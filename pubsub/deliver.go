@@ -23,6 +23,8 @@ type delivery struct {
 	protocol string
 	endpoint string
 	subArn   string
+	topic    *Topic // for retries of sqs and lambda deliveries
+	retried  int    // delayed retries of an sqs or lambda delivery made so far
 
 	// sqs
 	body          string
@@ -113,7 +115,7 @@ func (n *notification) sqsAttributes() map[string]queue.MessageAttributeValue {
 // deliveryFor renders the notification for one subscription.
 func (n *notification) deliveryFor(sub *Subscription) delivery {
 	t := n.topic
-	d := delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, redriveTarget: sub.settings.redriveTarget}
+	d := delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, topic: t, redriveTarget: sub.settings.redriveTarget}
 	msg := n.p.message(sub.protocol)
 	attrs := n.attrs()
 	raw := sub.settings.raw
@@ -155,6 +157,9 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 			ev.MessageAttributes[k] = LambdaAttribute{Type: a.DataType, Value: attrValue(a)}
 		}
 		d.lambda = &LambdaEvent{Records: []LambdaRecord{{EventSource: "aws:sns", EventVersion: "1.0", EventSubscriptionArn: sub.arn, Sns: ev}}}
+		if d.redriveTarget != "" {
+			d.body = n.envelope(msg, sub.arn) // for the dead-letter queue only
+		}
 	default:
 		subject := "AWS Notification Message"
 		if n.p.in.Subject != nil {
@@ -435,32 +440,8 @@ func (s *Service) deliver(ctx context.Context, d delivery) {
 		s.regMu.Lock()
 		s.outbox = append(s.outbox, *d.out)
 		s.regMu.Unlock()
-	case d.lambda != nil:
-		s.regMu.Lock()
-		fn := s.functions[d.endpoint]
-		s.regMu.Unlock()
-		if fn == nil {
-			s.cfg.logger.Warn("pubsub: no function registered for lambda subscription", "endpoint", d.endpoint, "subscription", d.subArn)
-			return
-		}
-		if err := fn(ctx, *d.lambda); err != nil {
-			s.cfg.logger.Warn("pubsub: function failed", "endpoint", d.endpoint, "subscription", d.subArn, "error", err)
-		}
-	case d.protocol == "sqs":
-		err := d.clientError
-		if err == "" {
-			if e := s.sendToQueue(ctx, d.endpoint, d); e != nil {
-				err = e.Error()
-			} else {
-				return
-			}
-		}
-		s.cfg.logger.Warn("pubsub: delivery to queue failed", "endpoint", d.endpoint, "subscription", d.subArn, "error", err)
-		if d.redriveTarget != "" {
-			if e := s.sendToQueue(ctx, d.redriveTarget, d); e != nil {
-				s.cfg.logger.Warn("pubsub: delivery to dead-letter queue failed", "endpoint", d.redriveTarget, "error", e)
-			}
-		}
+	case d.lambda != nil || d.protocol == "sqs":
+		s.deliverManaged(ctx, d, true)
 	}
 }
 

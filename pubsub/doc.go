@@ -33,6 +33,8 @@
 //   - lambda: Endpoint is a function ARN ([Service.FunctionARN]) under which
 //     a Go function was registered with [Service.RegisterFunction]. It is
 //     called with the [LambdaEvent] Lambda would get.
+//   - sqs and lambda deliveries follow AWS's managed retry policy, on the
+//     clock (see Retries of sqs and lambda deliveries).
 //   - http, https: Endpoint is a URL, called with the client given to
 //     [WithHTTPClient]. The endpoint is first sent a SubscriptionConfirmation
 //     whose Token (valid for 2 days of the clock) [Topic.ConfirmSubscription]
@@ -112,10 +114,13 @@
 //     ones, not signed JSON.
 //   - Attribute and filter-policy changes apply at once; AWS may take up to
 //     15 minutes.
-//   - The first attempt of every delivery happens inside Publish. SQS and
-//     Lambda deliveries are not retried: one that fails is logged (an SQS
-//     one redriven to the dead-letter queue). http retries run on one
-//     timer per topic; DeleteTopic and Close drop them.
+//   - The first attempt of every delivery happens inside Publish, and so
+//     do the 3 immediate retries of an sqs or lambda delivery. Later
+//     retries (http, sqs and lambda) run on one timer per topic;
+//     DeleteTopic and Close drop them. AWS applies jitter; sluice does not.
+//     Retries of a FIFO topic's deliveries are not ordered with later
+//     publishes. A retry pending when its subscription is deleted is still
+//     made.
 //   - AWS publishes the http backoff curves only as a graph. For retry i
 //     of the n in the backoff phase, x = i/n, sluice waits min+(max-min)·x
 //     (linear), min+(max-min)·x² (arithmetic), min·(max/min)^x (geometric)
@@ -133,13 +138,39 @@
 //   - Lists are in a stable order: topics by name, subscriptions by topic
 //     name and then creation.
 //
+// # Retries of sqs and lambda deliveries
+//
+// An sqs or lambda delivery fails when the queue does not exist (or was
+// deleted), the queue rejects the message (for example as larger than its
+// MaximumMessageSize), no function is registered under the ARN, the
+// function returns an error, or the message cannot be delivered at all (a
+// raw SQS message with more than 10 attributes). Client-side failures are
+// not retried and go to the subscription's dead-letter queue at once, if
+// it has one: a queue or function that does not exist, and a message that
+// cannot be delivered. Every other failure is server-side and retried by
+// AWS's managed policy, as delays after the failed attempt:
+//
+//   - immediate: 3 retries with no delay, inside Publish;
+//   - pre-backoff: 2 retries 1 s apart;
+//   - backoff: 10 retries from 1 s to 20 s on the exponential curve of
+//     http policies, 1, 1, 1, 2, 2, 3, 4, 7, 11 and 20 s;
+//   - post-backoff: 100,000 retries 20 s apart.
+//
+// That is 100,016 attempts, the last 2,000,054 s (about 23 days) after
+// the first, at +0, 0, 0, 0, 1, 2, 3, 4, 5, 7, 9, 12, 16, 23, 34, 54, 74,
+// 94 s and so on every 20 s. A message still not delivered then goes to
+// the subscription's dead-letter queue, if it has one (for lambda, as the
+// JSON notification), and is otherwise dropped. Retries after the
+// immediate ones call the function with a context without deadline rather
+// than Publish's.
+//
 // # Time
 //
 // The 5-minute deduplication window, the 2-day confirmation tokens,
-// notification Timestamps, archive retention, ReplayStatus and http
+// notification Timestamps, archive retention, ReplayStatus and delivery
 // retries all read the clock given to [WithClock]. Deduplication ids, and
 // archived messages past their retention, are dropped in deadline order
-// from a B-tree when an operation looks; the only timer is a topic's http
+// from a B-tree when an operation looks; the only timer is a topic's
 // retry timer, armed for its earliest retry, which pushes the retry when
 // it fires. Advancing a mock clock costs work only for the retries that fall
 // due.

@@ -21,7 +21,8 @@ func (s *Service) RegisterQueue(q *queue.Queue) {
 
 // FunctionHandler is a Go function standing in for a Lambda function: it
 // receives the event Lambda would pass for an SNS notification. An error is
-// logged; the message is not retried.
+// logged and the delivery retried by AWS's managed policy (see the package
+// documentation), on the clock.
 type FunctionHandler func(ctx context.Context, event LambdaEvent) error
 
 // RegisterFunction makes fn the Lambda function with the given ARN

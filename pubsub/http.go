@@ -284,14 +284,14 @@ func (s *Service) deliverHTTP(ctx context.Context, d delivery) {
 	}
 }
 
-// retry is a failed http delivery waiting for its next attempt.
+// retry is a failed http, sqs or lambda delivery waiting for its next attempt.
 type retry struct {
 	due time.Time
 	seq uint64
 	d   delivery
 }
 
-// retries are a topic's pending http retries, by due time, and the one
+// retries are a topic's pending retries, by due time, and the one
 // timer armed for the earliest.
 type retries struct {
 	tree  *btree.BTreeG[*retry]
@@ -308,7 +308,9 @@ func newRetries() retries {
 
 // scheduleRetry queues d for another attempt after delay.
 func (t *Topic) scheduleRetry(d delivery, delay time.Duration) {
-	d.http.attempt++
+	if d.http != nil {
+		d.http.attempt++
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.deleted || t.svc.closed.Load() {
@@ -360,7 +362,11 @@ func (t *Topic) runRetries() {
 	t.armRetriesLocked()
 	t.mu.Unlock()
 	for _, d := range due {
-		t.svc.deliverHTTP(context.Background(), d)
+		if d.http != nil {
+			t.svc.deliverHTTP(context.Background(), d)
+		} else {
+			t.svc.deliverManaged(context.Background(), d, false)
+		}
 	}
 }
 
