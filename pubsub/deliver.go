@@ -23,8 +23,8 @@ type delivery struct {
 	protocol string
 	endpoint string
 	subArn   string
-	topic    *Topic // for retries of sqs and lambda deliveries
-	retried  int    // delayed retries of an sqs or lambda delivery made so far
+	topic    *Topic // for retries of sqs, lambda and firehose deliveries
+	retried  int    // delayed retries of an sqs, lambda or firehose delivery made so far
 
 	// sqs
 	body          string
@@ -436,6 +436,9 @@ func (s *Service) deliver(ctx context.Context, d delivery) {
 	switch {
 	case d.http != nil:
 		s.deliverHTTP(ctx, d)
+	case d.out != nil && d.protocol == "firehose" && s.firehoseByARN(d.endpoint) != nil:
+		d.body = d.out.Body // for the dead-letter queue
+		s.deliverManaged(ctx, d, true)
 	case d.out != nil:
 		s.regMu.Lock()
 		s.outbox = append(s.outbox, *d.out)

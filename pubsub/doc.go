@@ -1,8 +1,9 @@
 // Package pubsub is Amazon SNS in process: standard and FIFO topics,
 // subscriptions with filter policies, Publish and PublishBatch fanning out
 // to SQS queues of package queue, to Go functions standing in for Lambda,
-// to http and https endpoints, and to an in-memory outbox for email,
-// email-json, sms, application and firehose endpoints, with AWS's names,
+// to http and https endpoints, to registered firehose deliverers, and to
+// an in-memory outbox for email, email-json, sms, application and
+// unregistered firehose endpoints, with AWS's names,
 // limits, formats and error texts, and every time rule read from an
 // injected clock.
 //
@@ -27,14 +28,22 @@
 //
 //   - sqs: Endpoint is a queue ARN. It is resolved when a message is
 //     delivered, through [Service.RegisterQueue] or else the queue.Service
-//     given to [WithQueues]; a well-formed ARN of a queue that does not
+//     given to [WithQueues]; [Service.QueueEndpoint] registers a queue of
+//     any queue.Service and returns its ARN. A well-formed ARN of a queue that does not
 //     exist is accepted, as on AWS, and deliveries to it are dropped (or
 //     sent to the subscription's dead-letter queue).
 //   - lambda: Endpoint is a function ARN ([Service.FunctionARN]) under which
-//     a Go function was registered with [Service.RegisterFunction]. It is
-//     called with the [LambdaEvent] Lambda would get.
-//   - sqs and lambda deliveries follow AWS's managed retry policy, on the
-//     clock (see Retries of sqs and lambda deliveries).
+//     a Go function was registered with [Service.RegisterFunction], or the
+//     ARN [Service.FuncEndpoint] returns. It is called with the
+//     [LambdaEvent] Lambda would get.
+//   - firehose: Endpoint is a delivery stream ARN. A [FirehoseDeliverer]
+//     registered under it with [Service.RegisterFirehose] gets one
+//     PutRecord per notification: the JSON notification, or the message
+//     itself with RawMessageDelivery. With none registered the delivery
+//     goes to the outbox.
+//   - sqs, lambda and registered firehose deliveries follow AWS's managed
+//     retry policy, on the clock (see Retries of sqs and lambda
+//     deliveries).
 //   - http, https: Endpoint is a URL, called with the client given to
 //     [WithHTTPClient]. The endpoint is first sent a SubscriptionConfirmation
 //     whose Token (valid for 2 days of the clock) [Topic.ConfirmSubscription]
@@ -44,8 +53,8 @@
 //     default 3 retries 20 s apart, on the clock); a 4xx is not retried.
 //     A message that is not delivered goes to the subscription's
 //     dead-letter queue if it has one.
-//   - email, email-json, sms, application, firehose: what AWS would send is
-//     appended to [Service.Outbox]. email and email-json subscriptions wait
+//   - email, email-json, sms, application and unregistered firehose: what
+//     AWS would send is appended to [Service.Outbox]. email and email-json subscriptions wait
 //     for confirmation: the outbox gets a SubscriptionConfirmation with a
 //     Token for [Topic.ConfirmSubscription], valid for 2 days of the clock.
 //
@@ -140,7 +149,9 @@
 //
 // # Retries of sqs and lambda deliveries
 //
-// An sqs or lambda delivery fails when the queue does not exist (or was
+// Firehose deliveries to a registered [FirehoseDeliverer] are retried the
+// same way when PutRecord returns an error (server-side), and their
+// dead-letter message is the record. An sqs or lambda delivery fails when the queue does not exist (or was
 // deleted), the queue rejects the message (for example as larger than its
 // MaximumMessageSize), no function is registered under the ARN, the
 // function returns an error, or the message cannot be delivered at all (a

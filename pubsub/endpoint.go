@@ -19,6 +19,13 @@ func (s *Service) RegisterQueue(q *queue.Queue) {
 	s.queues[q.ARN()] = q
 }
 
+// QueueEndpoint registers q, as [Service.RegisterQueue] does, and returns
+// its ARN: the Endpoint of an sqs subscription delivering to it.
+func (s *Service) QueueEndpoint(q *queue.Queue) string {
+	s.RegisterQueue(q)
+	return q.ARN()
+}
+
 // FunctionHandler is a Go function standing in for a Lambda function: it
 // receives the event Lambda would pass for an SNS notification. An error is
 // logged and the delivery retried by AWS's managed policy (see the package
@@ -32,6 +39,45 @@ func (s *Service) RegisterFunction(arn string, fn FunctionHandler) {
 	s.regMu.Lock()
 	defer s.regMu.Unlock()
 	s.functions[arn] = fn
+}
+
+// FuncEndpoint registers fn as the Lambda function name of this account
+// and region, as [Service.RegisterFunction] does under
+// [Service.FunctionARN](name), and returns that ARN: the Endpoint of a
+// lambda subscription calling fn.
+func (s *Service) FuncEndpoint(name string, fn FunctionHandler) string {
+	arn := s.FunctionARN(name)
+	s.RegisterFunction(arn, fn)
+	return arn
+}
+
+// FirehoseDeliverer receives the records of firehose subscriptions: what
+// the Amazon Data Firehose delivery stream would get, one PutRecord per
+// notification. The firehose package's delivery streams are meant to
+// satisfy it.
+type FirehoseDeliverer interface {
+	// PutRecord receives one record: the JSON notification, or with
+	// RawMessageDelivery the message itself. An error is logged and the
+	// delivery retried by AWS's managed policy, on the clock.
+	PutRecord(ctx context.Context, data []byte) error
+}
+
+// RegisterFirehose makes d the delivery stream with the given ARN
+// ("arn:aws:firehose:<region>:<account>:deliverystream/<name>"), the
+// Endpoint of firehose subscriptions. Registering again replaces it.
+// Deliveries to a firehose endpoint with nothing registered go to
+// [Service.Outbox].
+func (s *Service) RegisterFirehose(arn string, d FirehoseDeliverer) {
+	s.regMu.Lock()
+	defer s.regMu.Unlock()
+	s.firehoses[arn] = d
+}
+
+// firehoseByARN returns the deliverer registered under arn, or nil.
+func (s *Service) firehoseByARN(arn string) FirehoseDeliverer {
+	s.regMu.Lock()
+	defer s.regMu.Unlock()
+	return s.firehoses[arn]
 }
 
 // FunctionARN returns the ARN of a Lambda function of this account and
@@ -77,7 +123,8 @@ type LambdaAttribute struct {
 }
 
 // OutboxMessage is a message SNS sent to an email, email-json, sms,
-// application or firehose endpoint, which sluice records instead.
+// application or firehose endpoint (one with no [FirehoseDeliverer]
+// registered), which sluice records instead.
 type OutboxMessage struct {
 	Time            time.Time
 	Protocol        string

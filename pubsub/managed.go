@@ -35,8 +35,8 @@ func managedDelay(n int) (time.Duration, bool) {
 	return 0, false
 }
 
-// deliverManaged delivers to an sqs or lambda endpoint under AWS's managed
-// policy. The first call (first) makes the attempt and the immediate
+// deliverManaged delivers to an sqs, lambda or registered firehose endpoint
+// under AWS's managed policy. The first call (first) makes the attempt and the immediate
 // retries; a server-side failure is then retried on the topic's retry
 // timer. A client-side failure (the queue or function does not exist, or
 // the message cannot be delivered at all), or a server-side one once the
@@ -77,11 +77,22 @@ func (s *Service) deliverManaged(ctx context.Context, d delivery, first bool) {
 // is registered under.
 var errNoFunction = errors.New("no function registered for lambda subscription")
 
-// attemptManaged makes one attempt of an sqs or lambda delivery and
-// reports whether a failure is client-side (not retried).
+// errNoFirehose is the failure of a firehose delivery to an ARN no
+// deliverer is registered under.
+var errNoFirehose = errors.New("no deliverer registered for firehose subscription")
+
+// attemptManaged makes one attempt of an sqs, lambda or firehose delivery
+// and reports whether a failure is client-side (not retried).
 func (s *Service) attemptManaged(ctx context.Context, d *delivery) (client bool, err error) {
 	if d.clientError != "" {
 		return true, errors.New(d.clientError)
+	}
+	if d.protocol == "firehose" {
+		fh := s.firehoseByARN(d.endpoint)
+		if fh == nil {
+			return true, errNoFirehose
+		}
+		return false, fh.PutRecord(ctx, []byte(d.out.Body))
 	}
 	if d.lambda != nil {
 		s.regMu.Lock()

@@ -36,6 +36,7 @@ type Service struct {
 	regMu     sync.Mutex
 	queues    map[string]*queue.Queue
 	functions map[string]FunctionHandler
+	firehoses map[string]FirehoseDeliverer
 	outbox    []OutboxMessage
 	// queueCache holds the queues of WithQueues that sqs deliveries found,
 	// by ARN (see sendToQueue).
@@ -59,6 +60,7 @@ func New(opts ...Option) *Service {
 		topics:    btree.NewG(btreeDegree, func(a, b *Topic) bool { return a.name < b.name }),
 		queues:    map[string]*queue.Queue{},
 		functions: map[string]FunctionHandler{},
+		firehoses: map[string]FirehoseDeliverer{},
 	}
 }
 
