@@ -75,15 +75,19 @@ type msgSignature struct {
 const timestampFormat = "2006-01-02T15:04:05.000Z"
 
 func (s *Service) unsubscribeURL(subArn string) string {
-	return unsubscribeURLPrefix(s.cfg.region) + subArn
+	return s.unsubscribeURLPrefix() + subArn
 }
 
-func unsubscribeURLPrefix(region string) string {
-	return "https://sns." + region + ".amazonaws.com/?Action=Unsubscribe&SubscriptionArn="
+func (s *Service) unsubscribeURLPrefix() string {
+	return s.cfg.baseURL() + "/?Action=Unsubscribe&SubscriptionArn="
 }
+
+// SigningCertPath is the path, under the endpoint URL, of the certificate
+// named by every message's SigningCertURL (see [WithEndpointURL]).
+const SigningCertPath = "/SimpleNotificationService-sluice.pem"
 
 func (s *Service) signingCertURL() string {
-	return "https://sns." + s.cfg.region + ".amazonaws.com/SimpleNotificationService-sluice.pem"
+	return s.cfg.baseURL() + SigningCertPath
 }
 
 // ts returns the notification's Timestamp.
@@ -266,7 +270,7 @@ const unsubscribeKey = ",\n  \"UnsubscribeURL\" : "
 func (n *notification) envelope(msg, subArn string) string {
 	e := n.envelopeParts(msg)
 	if n.unsubPrefix == "" {
-		n.unsubPrefix = unsubscribeURLPrefix(n.topic.svc.cfg.region)
+		n.unsubPrefix = n.topic.svc.unsubscribeURLPrefix()
 	}
 	prefix := n.unsubPrefix
 	var b strings.Builder
@@ -392,42 +396,57 @@ func (t *Topic) unsubscribeConfirmationLocked(sub *Subscription) *delivery {
 }
 
 // controlMessageLocked builds a SubscriptionConfirmation or
-// UnsubscribeConfirmation. t.mu must be held.
+// UnsubscribeConfirmation: the signed JSON document for http, https and
+// email-json endpoints, a plain-text email with the SubscribeURL for email
+// ones. t.mu must be held.
 func (t *Topic) controlMessageLocked(sub *Subscription, typ, msg string) *delivery {
 	now := t.nowLocked()
 	id := newUUID(t.rng)
+	subscribeURL := t.svc.subscribeURL(t.arn, sub.token)
 	switch sub.protocol {
 	case "email", "email-json":
+		body := t.controlDocLocked(typ, id, msg, subscribeURL, sub.token, now)
+		if sub.protocol == "email" {
+			body = "You have chosen to subscribe to the topic: \n" + t.arn +
+				"\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary):\n" +
+				subscribeURL + "\n"
+		}
 		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, out: &OutboxMessage{
 			Time: now, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: t.arn,
 			Type: typ, MessageId: id,
-			Subject: "AWS Notification - Subscription Confirmation", Token: sub.token, Body: msg,
+			Subject: "AWS Notification - Subscription Confirmation", Token: sub.token, Body: body,
 		}}
 	case "http", "https":
-		subscribeURL := t.svc.subscribeURL(t.arn, sub.token)
-		ts := now.UTC().Format(timestampFormat)
-		version := t.settings.attrs[AttrSignatureVersion]
-		if version == "" {
-			version = "1"
-		}
-		sig := t.svc.sign(version, stringToSign("Message", msg, "MessageId", id, "SubscribeURL", subscribeURL,
-			"Timestamp", ts, "Token", sub.token, "TopicArn", t.arn, "Type", typ))
-		doc := newJSONDoc()
-		doc.field("Type", typ)
-		doc.field("MessageId", id)
-		doc.field("Token", sub.token)
-		doc.field("TopicArn", t.arn)
-		doc.field("Message", msg)
-		doc.field("SubscribeURL", subscribeURL)
-		doc.field("Timestamp", ts)
-		doc.field("SignatureVersion", version)
-		doc.field("Signature", sig)
-		doc.field("SigningCertURL", t.svc.signingCertURL())
-		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, body: doc.String(), http: &httpDelivery{
+		body := t.controlDocLocked(typ, id, msg, subscribeURL, sub.token, now)
+		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, body: body, http: &httpDelivery{
 			topic: t, messageType: typ, messageID: id, contentType: "text/plain; charset=UTF-8",
 		}}
 	}
 	return nil
+}
+
+// controlDocLocked renders and signs the JSON document of a confirmation
+// message, in AWS's key order. t.mu must be held.
+func (t *Topic) controlDocLocked(typ, id, msg, subscribeURL, token string, now time.Time) string {
+	ts := now.UTC().Format(timestampFormat)
+	version := t.settings.attrs[AttrSignatureVersion]
+	if version == "" {
+		version = "1"
+	}
+	sig := t.svc.sign(version, stringToSign("Message", msg, "MessageId", id, "SubscribeURL", subscribeURL,
+		"Timestamp", ts, "Token", token, "TopicArn", t.arn, "Type", typ))
+	doc := newJSONDoc()
+	doc.field("Type", typ)
+	doc.field("MessageId", id)
+	doc.field("Token", token)
+	doc.field("TopicArn", t.arn)
+	doc.field("Message", msg)
+	doc.field("SubscribeURL", subscribeURL)
+	doc.field("Timestamp", ts)
+	doc.field("SignatureVersion", version)
+	doc.field("Signature", sig)
+	doc.field("SigningCertURL", t.svc.signingCertURL())
+	return doc.String()
 }
 
 // deliver sends one delivery. It runs with no topic lock held (a FIFO

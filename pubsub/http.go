@@ -381,6 +381,6 @@ func (t *Topic) stopRetriesLocked() {
 
 // subscribeURL is the SubscribeURL of a confirmation message.
 func (s *Service) subscribeURL(topicArn, token string) string {
-	return "https://sns." + s.cfg.region + ".amazonaws.com/?Action=ConfirmSubscription&TopicArn=" +
+	return s.cfg.baseURL() + "/?Action=ConfirmSubscription&TopicArn=" +
 		url.QueryEscape(topicArn) + "&Token=" + token
 }

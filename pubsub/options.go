@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/queue"
@@ -27,6 +28,8 @@ type config struct {
 	http    *http.Client
 	// digestSignatures replaces RSA signatures by digests (WithDigestSignatures).
 	digestSignatures bool
+	// endpointURL is the base of the URLs messages carry (WithEndpointURL).
+	endpointURL string
 }
 
 func defaultConfig() config {
@@ -40,6 +43,15 @@ func defaultConfig() config {
 		logger:  slog.New(slog.DiscardHandler),
 		http:    http.DefaultClient,
 	}
+}
+
+// baseURL returns the base of SubscribeURL, UnsubscribeURL and
+// SigningCertURL: the one given to WithEndpointURL, else AWS's.
+func (c *config) baseURL() string {
+	if c.endpointURL != "" {
+		return c.endpointURL
+	}
+	return "https://sns." + c.region + ".amazonaws.com"
 }
 
 // WithClock sets the clock every time rule reads (default: the real clock).
@@ -94,4 +106,13 @@ func WithHTTPClient(c *http.Client) Option {
 		panic("pubsub: WithHTTPClient(nil)")
 	}
 	return func(cfg *config) { cfg.http = c }
+}
+
+// WithEndpointURL sets the base URL of the SubscribeURL, UnsubscribeURL
+// and SigningCertURL that messages carry (default
+// "https://sns.<region>.amazonaws.com", AWS's). A server that answers the
+// SNS query protocol at that address (package awsapi, cmd/sluice) makes
+// those URLs work when followed. A trailing slash is dropped.
+func WithEndpointURL(base string) Option {
+	return func(cfg *config) { cfg.endpointURL = strings.TrimRight(base, "/") }
 }

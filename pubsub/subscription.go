@@ -325,8 +325,12 @@ func (s *Service) newTokenLocked() string {
 // ConfirmationTokenLifetime is how long a confirmation token is valid.
 const ConfirmationTokenLifetime = 48 * time.Hour
 
-// ConfirmSubscriptionInput is the input of [Topic.ConfirmSubscription].
+// ConfirmSubscriptionInput is the input of [Service.ConfirmSubscription]
+// and [Topic.ConfirmSubscription].
 type ConfirmSubscriptionInput struct {
+	// TopicArn names the topic for [Service.ConfirmSubscription]; the
+	// Topic method ignores it.
+	TopicArn                  string
 	Token                     string
 	AuthenticateOnUnsubscribe bool
 }
@@ -357,6 +361,17 @@ func (t *Topic) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionI
 	}
 	found.pending = false
 	return ConfirmSubscriptionOutput{SubscriptionArn: found.arn}, nil
+}
+
+// ConfirmSubscription confirms the subscription a token was sent for on
+// the topic in.TopicArn names, as the SubscribeURL of a confirmation
+// message does when followed.
+func (s *Service) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionInput) (ConfirmSubscriptionOutput, error) {
+	t, err := s.TopicFromARN(in.TopicArn)
+	if err != nil {
+		return ConfirmSubscriptionOutput{}, err
+	}
+	return t.ConfirmSubscription(ctx, in)
 }
 
 // SubscriptionFromARN returns the subscription an ARN names, or NotFound.
