@@ -20,11 +20,13 @@ const maxRawAttributes = 10
 // delivery is one message bound for one endpoint, built under the topic's
 // lock and sent after it is released.
 type delivery struct {
-	protocol string
-	endpoint string
-	subArn   string
-	topic    *Topic // for retries of sqs, lambda and firehose deliveries
-	retried  int    // delayed retries of an sqs, lambda or firehose delivery made so far
+	protocol  string
+	endpoint  string
+	subArn    string
+	messageID string
+	topic     *Topic // for retries and delivery statuses
+	retried   int    // delayed retries of an sqs, lambda or firehose delivery made so far
+	attempts  int    // attempts at an sqs, lambda or firehose delivery made so far
 
 	// sqs
 	body          string
@@ -119,7 +121,8 @@ func (n *notification) sqsAttributes() map[string]queue.MessageAttributeValue {
 // deliveryFor renders the notification for one subscription.
 func (n *notification) deliveryFor(sub *Subscription) delivery {
 	t := n.topic
-	d := delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, topic: t, redriveTarget: sub.settings.redriveTarget}
+	d := delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, messageID: n.id, topic: t,
+		redriveTarget: sub.settings.redriveTarget}
 	msg := n.p.message(sub.protocol)
 	attrs := n.attrs()
 	raw := sub.settings.raw
@@ -148,8 +151,9 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 		} else {
 			d.body = n.envelope(msg, sub.arn)
 		}
-		schedule, contentType := effectiveHTTPPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
-		d.http = &httpDelivery{topic: t, messageType: "Notification", messageID: n.id, contentType: contentType, raw: raw, schedule: schedule}
+		hp := effectiveHTTPPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
+		d.http = &httpDelivery{topic: t, messageType: "Notification", messageID: n.id, contentType: hp.contentType, raw: raw,
+			schedule: hp.retry.schedule(), perSecond: hp.maxPerSecond, notBefore: sub.throttleLocked(n.now, hp.maxPerSecond)}
 	case "lambda":
 		ev := LambdaSNSMsg{
 			Type: "Notification", MessageId: n.id, TopicArn: t.arn, Subject: n.p.in.Subject, Message: msg,
@@ -417,9 +421,13 @@ func (t *Topic) controlMessageLocked(sub *Subscription, typ, msg string) *delive
 			Subject: "AWS Notification - Subscription Confirmation", Token: sub.token, Body: body,
 		}}
 	case "http", "https":
+		// Confirmations are retried by the subscription's delivery policy
+		// and count against its throttle, as notifications do.
 		body := t.controlDocLocked(typ, id, msg, subscribeURL, sub.token, now)
-		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, body: body, http: &httpDelivery{
-			topic: t, messageType: typ, messageID: id, contentType: "text/plain; charset=UTF-8",
+		hp := effectiveHTTPPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
+		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, topic: t, body: body, http: &httpDelivery{
+			topic: t, messageType: typ, messageID: id, contentType: defaultContentType,
+			schedule: hp.retry.schedule(), perSecond: hp.maxPerSecond, notBefore: sub.throttleLocked(now, hp.maxPerSecond),
 		}}
 	}
 	return nil
@@ -453,8 +461,12 @@ func (t *Topic) controlDocLocked(typ, id, msg, subscribeURL, token string, now t
 // topic's deliverMu at most).
 func (s *Service) deliver(ctx context.Context, d delivery) {
 	switch {
+	case d.http != nil && d.http.notBefore.After(s.cfg.clock.Now()):
+		d.topic.mu.Lock()
+		d.topic.scheduleAtLocked(d, d.http.notBefore)
+		d.topic.mu.Unlock()
 	case d.http != nil:
-		s.deliverHTTP(ctx, d)
+		s.goDeliverHTTP(d)
 	case d.out != nil && d.protocol == "firehose" && s.firehoseByARN(d.endpoint) != nil:
 		d.body = d.out.Body // for the dead-letter queue
 		s.deliverManaged(ctx, d, true)

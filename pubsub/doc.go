@@ -45,23 +45,40 @@
 //     retry policy, on the clock (see Retries of sqs and lambda
 //     deliveries).
 //   - http, https: Endpoint is a URL, called with the client given to
-//     [WithHTTPClient]. The endpoint is first sent a SubscriptionConfirmation
-//     whose Token (valid for 2 days of the clock) [Topic.ConfirmSubscription]
-//     takes; until then it gets no notifications. Notifications carry AWS's
-//     x-amz-sns-* headers. An attempt that fails with a 5xx, a connection
-//     error or no answer in 15 s is retried by the delivery policy (by
-//     default 3 retries 20 s apart, on the clock); a 4xx is not retried.
-//     A message that is not delivered goes to the subscription's
-//     dead-letter queue if it has one.
+//     [WithHTTPClient], after Publish returns, on a goroutine per attempt
+//     that [Service.Close] cancels and waits for. The endpoint is first
+//     sent a SubscriptionConfirmation whose SubscribeURL names the topic and
+//     the Token (valid for 2 days of the clock) that
+//     [Service.ConfirmSubscription] takes; until then it gets no
+//     notifications. Notifications carry AWS's x-amz-sns-* headers. An
+//     attempt that fails with a 5xx, a connection error or no answer in
+//     15 s is retried by the delivery policy (by default 3 retries 20 s
+//     apart, on the clock); a 4xx is not retried. Confirmations are
+//     retried the same way. A throttlePolicy spaces the attempts to the
+//     endpoint, retries included, 1/maxReceivesPerSecond apart. A message
+//     that is not delivered goes to the subscription's dead-letter queue if
+//     it has one.
 //   - email, email-json, sms, application and unregistered firehose: what
 //     AWS would send is appended to [Service.Outbox]. email and email-json subscriptions wait
 //     for confirmation: the outbox gets a SubscriptionConfirmation with a
-//     Token for [Topic.ConfirmSubscription], valid for 2 days of the clock.
+//     Token for [Service.ConfirmSubscription], valid for 2 days of the
+//     clock: the signed JSON document for email-json, a text with the
+//     SubscribeURL for email.
+//   - [Service.Publish] also sends to one platform endpoint (TargetArn) or
+//     phone number (PhoneNumber), which go to the outbox.
+//
+// The URLs messages carry (SubscribeURL, UnsubscribeURL, SigningCertURL)
+// are AWS's unless [WithEndpointURL] points them at a server that speaks
+// the SNS query protocol, such as cmd/sluice, where they work when
+// followed. [WithDeliveryStatus] reports every attempt, as AWS's delivery
+// status logging does.
 //
 // # Delivery
 //
-// Publish delivers before it returns, to every confirmed subscription whose
-// filter policy the message passes, with the same MessageId everywhere. An
+// Publish delivers to every confirmed subscription whose filter policy the
+// message passes, with the same MessageId everywhere: to queues, functions,
+// firehose deliverers and the outbox before it returns, to http and https
+// endpoints on goroutines of their own. An
 // SQS delivery is AWS's JSON notification, byte for byte in AWS's key order
 // and layout, or with RawMessageDelivery the message itself with its
 // attributes as SQS message attributes (a message with more than 10
@@ -116,27 +133,28 @@
 //     for SignatureVersion 1, SHA256withRSA for 2), but by a key each
 //     Service generates on first need, from crypto/rand (not WithRand), with
 //     a self-signed certificate valid from the clock's Now: verify with
-//     [Service.SigningCertificate]. SigningCertURL serves nothing. An RSA
-//     signature costs about 1 ms per published message;
+//     [Service.SigningCertificate], served at SigningCertURL by cmd/sluice.
+//     An RSA signature costs about 1 ms per published message that some
+//     subscription gets as a JSON notification (raw deliveries need none);
 //     [WithDigestSignatures] replaces them by digests for throughput.
-//     email-json SubscriptionConfirmations are the plain text of email
-//     ones, not signed JSON.
 //   - Attribute and filter-policy changes apply at once; AWS may take up to
 //     15 minutes.
-//   - The first attempt of every delivery happens inside Publish, and so
-//     do the 3 immediate retries of an sqs or lambda delivery. Later
-//     retries (http, sqs and lambda) run on one timer per topic;
-//     DeleteTopic and Close drop them. AWS applies jitter; sluice does not.
-//     Retries of a FIFO topic's deliveries are not ordered with later
-//     publishes. A retry pending when its subscription is deleted is still
-//     made.
+//   - The first attempt of an sqs, lambda or firehose delivery happens
+//     inside Publish, and so do its 3 immediate retries, so a queue has the
+//     message when Publish returns (AWS gives no such promise, and no
+//     program can tell the difference). Later retries run on one timer per
+//     topic; DeleteTopic and Close drop them, and a retry whose
+//     subscription was deleted is dropped when due. AWS applies jitter;
+//     sluice does not, so that schedules are exact on a mock clock. A FIFO
+//     topic delivers only to queues, whose failures are client-side and
+//     never retried, so its order is never broken by a retry.
 //   - AWS publishes the http backoff curves only as a graph. For retry i
 //     of the n in the backoff phase, x = i/n, sluice waits min+(max-min)·x
 //     (linear), min+(max-min)·x² (arithmetic), min·(max/min)^x (geometric)
 //     or min·(max/min)^(x²) (exponential) seconds, rounded, with no
-//     jitter. throttlePolicy is stored, not applied.
-//   - A subscription confirmation is sent once, not retried; subscribing
-//     again sends a new one with a new token.
+//     jitter. throttlePolicy spaces attempts evenly (AWS documents only the
+//     maximum rate).
+//   - AuthenticateOnUnsubscribe is accepted and not enforced.
 //   - Policy, KmsMasterKeyId, TracingConfig, DataProtectionPolicy and the
 //     delivery-status attributes are stored and returned, not enforced.
 //   - A replay is delivered inside the call that sets the ReplayPolicy, so
@@ -183,8 +201,10 @@
 // archived messages past their retention, are dropped in deadline order
 // from a B-tree when an operation looks; the only timer is a topic's
 // retry timer, armed for its earliest retry, which pushes the retry when
-// it fires. Advancing a mock clock costs work only for the retries that fall
-// due.
+// it fires, and throttled http attempts wait there too. Advancing a mock
+// clock costs work only for the retries that fall due. Tests of http
+// endpoints run in a testing/synctest bubble and call synctest.Wait after
+// Publish, as attempts run on their own goroutines.
 //
 // # Concurrency
 //

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/google/btree"
@@ -41,19 +43,35 @@ type requestPolicy struct {
 	HeaderContentType string `json:"headerContentType"`
 }
 
+// throttlePolicy is the throttlePolicy of a delivery policy: at most
+// MaxReceivesPerSecond attempts a second to the endpoint.
+type throttlePolicy struct {
+	MaxReceivesPerSecond int `json:"maxReceivesPerSecond"`
+}
+
+// validate applies AWS's rule to a throttle policy.
+func (p throttlePolicy) validate(field string) error {
+	if p.MaxReceivesPerSecond < 1 {
+		return errParam("DeliveryPolicy: %s.maxReceivesPerSecond must be greater than or equal to 1", field)
+	}
+	return nil
+}
+
 // topicDeliveryPolicy is a topic's DeliveryPolicy: {"http":{...}}.
 type topicDeliveryPolicy struct {
 	HTTP *struct {
-		DefaultHealthyRetryPolicy    *retryPolicy   `json:"defaultHealthyRetryPolicy"`
-		DisableSubscriptionOverrides bool           `json:"disableSubscriptionOverrides"`
-		DefaultRequestPolicy         *requestPolicy `json:"defaultRequestPolicy"`
+		DefaultHealthyRetryPolicy    *retryPolicy    `json:"defaultHealthyRetryPolicy"`
+		DisableSubscriptionOverrides bool            `json:"disableSubscriptionOverrides"`
+		DefaultThrottlePolicy        *throttlePolicy `json:"defaultThrottlePolicy"`
+		DefaultRequestPolicy         *requestPolicy  `json:"defaultRequestPolicy"`
 	} `json:"http"`
 }
 
 // subDeliveryPolicy is a subscription's DeliveryPolicy.
 type subDeliveryPolicy struct {
-	HealthyRetryPolicy *retryPolicy   `json:"healthyRetryPolicy"`
-	RequestPolicy      *requestPolicy `json:"requestPolicy"`
+	HealthyRetryPolicy *retryPolicy    `json:"healthyRetryPolicy"`
+	ThrottlePolicy     *throttlePolicy `json:"throttlePolicy"`
+	RequestPolicy      *requestPolicy  `json:"requestPolicy"`
 }
 
 // schedule returns the delays before each retry: the no-delay retries,
@@ -136,8 +154,16 @@ func parseTopicDeliveryPolicy(s string) (topicDeliveryPolicy, error) {
 	if err := json.Unmarshal([]byte(s), &p); err != nil {
 		return p, errParam("DeliveryPolicy: failed to parse JSON.")
 	}
-	if p.HTTP != nil && p.HTTP.DefaultHealthyRetryPolicy != nil {
-		return p, p.HTTP.DefaultHealthyRetryPolicy.validate("http.defaultHealthyRetryPolicy")
+	if p.HTTP == nil {
+		return p, nil
+	}
+	if rp := p.HTTP.DefaultHealthyRetryPolicy; rp != nil {
+		if err := rp.validate("http.defaultHealthyRetryPolicy"); err != nil {
+			return p, err
+		}
+	}
+	if tp := p.HTTP.DefaultThrottlePolicy; tp != nil {
+		return p, tp.validate("http.defaultThrottlePolicy")
 	}
 	return p, nil
 }
@@ -152,35 +178,77 @@ func parseSubDeliveryPolicy(s string) (subDeliveryPolicy, error) {
 		return p, errParam("DeliveryPolicy: failed to parse JSON.")
 	}
 	if p.HealthyRetryPolicy != nil {
-		return p, p.HealthyRetryPolicy.validate("healthyRetryPolicy")
+		if err := p.HealthyRetryPolicy.validate("healthyRetryPolicy"); err != nil {
+			return p, err
+		}
+	}
+	if p.ThrottlePolicy != nil {
+		return p, p.ThrottlePolicy.validate("throttlePolicy")
 	}
 	return p, nil
 }
 
-// effectiveHTTPPolicy is the retry schedule and content type of an http
-// subscription: the subscription's policy overrides the topic's unless the
+// httpPolicy is the delivery policy in force for an http or https
+// subscription.
+type httpPolicy struct {
+	retry        retryPolicy
+	contentType  string
+	maxPerSecond int // 0: not throttled
+}
+
+// effectiveHTTPPolicy is the delivery policy of an http subscription: the
+// subscription's policy overrides the topic's, part by part, unless the
 // topic disables overrides.
-func effectiveHTTPPolicy(topicPolicy, subPolicy string) ([]time.Duration, string) {
-	rp, ct := effectiveRetryPolicy(topicPolicy, subPolicy)
-	return rp.schedule(), ct
+func effectiveHTTPPolicy(topicPolicy, subPolicy string) httpPolicy {
+	hp := httpPolicy{retry: defaultRetryPolicy, contentType: defaultContentType}
+	tp, _ := parseTopicDeliveryPolicy(topicPolicy)
+	override := true
+	if h := tp.HTTP; h != nil {
+		if h.DefaultHealthyRetryPolicy != nil {
+			hp.retry = *h.DefaultHealthyRetryPolicy
+		}
+		if h.DefaultThrottlePolicy != nil {
+			hp.maxPerSecond = h.DefaultThrottlePolicy.MaxReceivesPerSecond
+		}
+		if h.DefaultRequestPolicy != nil && h.DefaultRequestPolicy.HeaderContentType != "" {
+			hp.contentType = h.DefaultRequestPolicy.HeaderContentType
+		}
+		override = !h.DisableSubscriptionOverrides
+	}
+	if sp, _ := parseSubDeliveryPolicy(subPolicy); override {
+		if sp.HealthyRetryPolicy != nil {
+			hp.retry = *sp.HealthyRetryPolicy
+		}
+		if sp.ThrottlePolicy != nil {
+			hp.maxPerSecond = sp.ThrottlePolicy.MaxReceivesPerSecond
+		}
+		if sp.RequestPolicy != nil && sp.RequestPolicy.HeaderContentType != "" {
+			hp.contentType = sp.RequestPolicy.HeaderContentType
+		}
+	}
+	return hp
 }
 
 // effectiveSubscriptionPolicy renders an http subscription's
 // EffectiveDeliveryPolicy attribute.
 func effectiveSubscriptionPolicy(topicPolicy, subPolicy string) string {
-	rp, ct := effectiveRetryPolicy(topicPolicy, subPolicy)
+	hp := effectiveHTTPPolicy(topicPolicy, subPolicy)
+	rp := hp.retry
 	if rp.BackoffFunction == "" {
 		rp.BackoffFunction = "linear"
 	}
 	out := struct {
-		HealthyRetryPolicy retryPolicy    `json:"healthyRetryPolicy"`
-		SicklyRetryPolicy  *struct{}      `json:"sicklyRetryPolicy"`
-		ThrottlePolicy     *struct{}      `json:"throttlePolicy"`
-		RequestPolicy      *requestPolicy `json:"requestPolicy,omitempty"`
-		Guaranteed         bool           `json:"guaranteed"`
+		HealthyRetryPolicy retryPolicy     `json:"healthyRetryPolicy"`
+		SicklyRetryPolicy  *struct{}       `json:"sicklyRetryPolicy"`
+		ThrottlePolicy     *throttlePolicy `json:"throttlePolicy"`
+		RequestPolicy      *requestPolicy  `json:"requestPolicy,omitempty"`
+		Guaranteed         bool            `json:"guaranteed"`
 	}{HealthyRetryPolicy: rp}
-	if ct != defaultContentType {
-		out.RequestPolicy = &requestPolicy{HeaderContentType: ct}
+	if hp.maxPerSecond > 0 {
+		out.ThrottlePolicy = &throttlePolicy{MaxReceivesPerSecond: hp.maxPerSecond}
+	}
+	if hp.contentType != defaultContentType {
+		out.RequestPolicy = &requestPolicy{HeaderContentType: hp.contentType}
 	}
 	b, _ := json.Marshal(out)
 	return string(b)
@@ -190,28 +258,19 @@ func effectiveSubscriptionPolicy(topicPolicy, subPolicy string) string {
 // requestPolicy.
 const defaultContentType = "text/plain; charset=UTF-8"
 
-func effectiveRetryPolicy(topicPolicy, subPolicy string) (retryPolicy, string) {
-	rp, ct := defaultRetryPolicy, defaultContentType
-	tp, _ := parseTopicDeliveryPolicy(topicPolicy)
-	override := true
-	if h := tp.HTTP; h != nil {
-		if h.DefaultHealthyRetryPolicy != nil {
-			rp = *h.DefaultHealthyRetryPolicy
-		}
-		if h.DefaultRequestPolicy != nil && h.DefaultRequestPolicy.HeaderContentType != "" {
-			ct = h.DefaultRequestPolicy.HeaderContentType
-		}
-		override = !h.DisableSubscriptionOverrides
+// throttleLocked returns when an attempt wanted at `at` may be made under
+// a limit of perSecond attempts a second, and reserves that moment: the
+// attempts to one endpoint are spaced at least 1/perSecond apart.
+// topic.mu must be held.
+func (sub *Subscription) throttleLocked(at time.Time, perSecond int) time.Time {
+	if perSecond <= 0 {
+		return at
 	}
-	if sp, _ := parseSubDeliveryPolicy(subPolicy); override {
-		if sp.HealthyRetryPolicy != nil {
-			rp = *sp.HealthyRetryPolicy
-		}
-		if sp.RequestPolicy != nil && sp.RequestPolicy.HeaderContentType != "" {
-			ct = sp.RequestPolicy.HeaderContentType
-		}
+	if sub.nextSlot.After(at) {
+		at = sub.nextSlot
 	}
-	return rp, ct
+	sub.nextSlot = at.Add(time.Second / time.Duration(perSecond))
+	return at
 }
 
 // httpDelivery is what an http or https delivery needs besides the body.
@@ -223,17 +282,18 @@ type httpDelivery struct {
 	raw         bool
 	schedule    []time.Duration // delays before each retry
 	attempt     int             // retries made so far
+	perSecond   int             // the throttle policy's limit, 0 for none
+	notBefore   time.Time       // a throttled first attempt waits until then
 }
 
-// post makes one attempt. It reports whether the delivery is done (2xx or
-// 3xx) and whether a failure is permanent (4xx).
-func (s *Service) post(ctx context.Context, d *delivery) (ok, permanent bool, err error) {
+// post makes one attempt and returns the endpoint's status code.
+func (s *Service) post(ctx context.Context, d *delivery) (int, error) {
 	h := d.http
-	ctx, cancel := s.cfg.clock.WithTimeout(context.WithoutCancel(ctx), HTTPRequestTimeout)
+	ctx, cancel := s.cfg.clock.WithTimeout(ctx, HTTPRequestTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.endpoint, bytes.NewReader([]byte(d.body)))
 	if err != nil {
-		return false, true, err
+		return 0, err
 	}
 	req.Header.Set("Content-Type", h.contentType)
 	req.Header.Set("User-Agent", "Amazon Simple Notification Service Agent")
@@ -248,17 +308,25 @@ func (s *Service) post(ctx context.Context, d *delivery) (ok, permanent bool, er
 	}
 	resp, err := s.cfg.http.Do(req)
 	if err != nil {
-		return false, false, err
+		return 0, err
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	resp.Body.Close()
-	switch c := resp.StatusCode; {
-	case c >= 200 && c < 400 && c != 100 && c != 101:
-		return true, false, nil
-	case c >= 400 && c < 500:
-		return false, true, nil
+	return resp.StatusCode, nil
+}
+
+// httpOutcome classifies an attempt as AWS does: 2xx and 3xx deliver
+// (but 100 and 101), 4xx fail for good, the rest is retried.
+func httpOutcome(code int, err error) (ok, permanent bool) {
+	switch {
+	case err != nil || code == 0:
+		return false, false
+	case code >= 200 && code < 400:
+		return true, false
+	case code >= 400 && code < 500:
+		return false, true
 	default:
-		return false, false, nil
+		return false, false
 	}
 }
 
@@ -266,25 +334,92 @@ func (s *Service) post(ctx context.Context, d *delivery) (ok, permanent bool, er
 // or, when retries are spent or the failure is permanent, redrives the
 // message to the subscription's dead-letter queue.
 func (s *Service) deliverHTTP(ctx context.Context, d delivery) {
-	ok, permanent, err := s.post(ctx, &d)
+	h := d.http
+	st := s.statusOf(d, h.attempt+1)
+	code, err := s.post(ctx, &d)
+	st.StatusCode = code
+	ok, permanent := httpOutcome(code, err)
 	if ok {
+		s.report(st)
 		return
 	}
-	h := d.http
+	if err == nil {
+		err = fmt.Errorf("endpoint answered %d", code)
+	}
+	st.Status, st.Err = StatusFailure, err
 	s.cfg.logger.Warn("pubsub: delivery to http endpoint failed", "endpoint", d.endpoint, "subscription", d.subArn,
-		"attempt", h.attempt+1, "error", err)
-	if !permanent && h.attempt < len(h.schedule) {
-		h.topic.scheduleRetry(d, h.schedule[h.attempt])
+		"attempt", h.attempt+1, "status", code, "error", err)
+	if !permanent && h.attempt < len(h.schedule) && ctx.Err() == nil {
+		h.attempt++
+		st.NextAttempt = h.topic.scheduleRetry(d, h.schedule[h.attempt-1])
+		s.report(st)
 		return
 	}
 	if d.redriveTarget != "" && h.messageType == "Notification" {
-		if e := s.sendToQueue(ctx, d.redriveTarget, d); e != nil {
+		st.DeadLettered = true
+		if e := s.sendToQueue(context.WithoutCancel(ctx), d.redriveTarget, d); e != nil {
 			s.cfg.logger.Warn("pubsub: delivery to dead-letter queue failed", "endpoint", d.redriveTarget, "error", e)
 		}
 	}
+	s.report(st)
 }
 
-// retry is a failed http, sqs or lambda delivery waiting for its next attempt.
+// statusOf starts the DeliveryStatus of an attempt at d.
+func (s *Service) statusOf(d delivery, attempt int) DeliveryStatus {
+	st := DeliveryStatus{
+		Time: s.cfg.clock.Now(), SubscriptionArn: d.subArn, Protocol: d.protocol, Endpoint: d.endpoint,
+		MessageType: "Notification", Attempt: attempt, Status: StatusSuccess,
+	}
+	if d.topic != nil {
+		st.TopicArn = d.topic.arn
+	}
+	switch {
+	case d.http != nil:
+		st.MessageId, st.MessageType = d.http.messageID, d.http.messageType
+	case d.lambda != nil:
+		st.MessageId = d.lambda.Records[0].Sns.MessageId
+	default:
+		st.MessageId = d.messageID
+	}
+	return st
+}
+
+// goDeliverHTTP makes an http attempt on a goroutine of its own, as SNS
+// delivers after Publish returns: a slow endpoint never holds up the
+// publisher. Close cancels the attempts in flight and waits for them.
+func (s *Service) goDeliverHTTP(d delivery) {
+	s.bg.mu.Lock()
+	defer s.bg.mu.Unlock()
+	if s.bg.closed {
+		return
+	}
+	s.bg.wg.Add(1)
+	go func() {
+		defer s.bg.wg.Done()
+		s.deliverHTTP(s.bg.ctx, d)
+	}()
+}
+
+// background tracks the goroutines of http attempts.
+type background struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// stop cancels the attempts in flight and waits for them to end.
+func (b *background) stop() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.cancel()
+	b.wg.Wait()
+}
+
+// retry is a failed http, sqs or lambda delivery waiting for its next
+// attempt, or a throttled http delivery waiting for its first.
 type retry struct {
 	due time.Time
 	seq uint64
@@ -306,20 +441,33 @@ func newRetries() retries {
 	})}
 }
 
-// scheduleRetry queues d for another attempt after delay.
-func (t *Topic) scheduleRetry(d delivery, delay time.Duration) {
-	if d.http != nil {
-		d.http.attempt++
-	}
+// scheduleRetry queues d for another attempt after delay, later if the
+// subscription's throttle policy says so, and returns when it is due (zero
+// if the topic is gone).
+func (t *Topic) scheduleRetry(d delivery, delay time.Duration) time.Time {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	due := t.nowLocked().Add(delay)
+	if sub := t.subsByARN[d.subArn]; sub != nil && d.http != nil {
+		due = sub.throttleLocked(due, d.http.perSecond)
+	}
+	if !t.scheduleAtLocked(d, due) {
+		return time.Time{}
+	}
+	return due
+}
+
+// scheduleAtLocked queues d for an attempt at due, unless the topic is
+// deleted or the Service closed. t.mu must be held.
+func (t *Topic) scheduleAtLocked(d delivery, due time.Time) bool {
 	if t.deleted || t.svc.closed.Load() {
-		return
+		return false
 	}
 	r := &t.retries
 	r.seq++
-	r.tree.ReplaceOrInsert(&retry{due: t.nowLocked().Add(delay), seq: r.seq, d: d})
+	r.tree.ReplaceOrInsert(&retry{due: due, seq: r.seq, d: d})
 	t.armRetriesLocked()
+	return true
 }
 
 // armRetriesLocked arms the topic's timer for its earliest retry. t.mu must
@@ -345,7 +493,8 @@ func (t *Topic) armRetriesLocked() {
 }
 
 // runRetries is the retry timer's function: it takes the retries due by
-// now and attempts them after unlocking.
+// now and attempts them after unlocking. A retry of a subscription deleted
+// since is dropped, but for the UnsubscribeConfirmation of that deletion.
 func (t *Topic) runRetries() {
 	t.mu.Lock()
 	t.retries.timer = nil
@@ -357,13 +506,18 @@ func (t *Topic) runRetries() {
 			break
 		}
 		t.retries.tree.DeleteMin()
-		due = append(due, first.d)
+		d := first.d
+		unsubscribing := d.http != nil && d.http.messageType == "UnsubscribeConfirmation"
+		if t.subsByARN[d.subArn] == nil && !unsubscribing {
+			continue
+		}
+		due = append(due, d)
 	}
 	t.armRetriesLocked()
 	t.mu.Unlock()
 	for _, d := range due {
 		if d.http != nil {
-			t.svc.deliverHTTP(context.Background(), d)
+			t.svc.goDeliverHTTP(d)
 		} else {
 			t.svc.deliverManaged(context.Background(), d, false)
 		}

@@ -42,7 +42,11 @@ func (p *psEndpoint) RoundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: status, Body: io.NopCloser(strings.NewReader("")), Header: http.Header{}, Request: req}, nil
 }
 
+// requests returns the requests so far, once every delivery in flight is
+// over: http attempts run on goroutines of their own, so the test waits
+// for its synctest bubble to settle.
 func (p *psEndpoint) requests() []psRequest {
+	synctest.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]psRequest(nil), p.reqs...)

@@ -47,30 +47,41 @@ func (s *Service) deliverManaged(ctx context.Context, d delivery, first bool) {
 		attempts += managedImmediateRetries
 	}
 	var client bool
+	var st DeliveryStatus
 	for range attempts {
+		d.attempts++
+		st = s.statusOf(d, d.attempts)
 		var err error
 		client, err = s.attemptManaged(ctx, &d)
 		if err == nil {
+			s.report(st)
 			return
 		}
+		st.Status, st.Err = StatusFailure, err
 		s.cfg.logger.Warn("pubsub: delivery failed", "protocol", d.protocol, "endpoint", d.endpoint,
 			"subscription", d.subArn, "client_error", client, "error", err)
 		if client {
 			break
 		}
+		if d.attempts <= managedImmediateRetries {
+			s.report(st) // an immediate retry follows
+		}
 	}
 	if !client && d.topic != nil {
 		if delay, ok := managedDelay(d.retried); ok {
 			d.retried++
-			d.topic.scheduleRetry(d, delay)
+			st.NextAttempt = d.topic.scheduleRetry(d, delay)
+			s.report(st)
 			return
 		}
 	}
 	if d.redriveTarget != "" {
+		st.DeadLettered = true
 		if e := s.sendToQueue(ctx, d.redriveTarget, d); e != nil {
 			s.cfg.logger.Warn("pubsub: delivery to dead-letter queue failed", "endpoint", d.redriveTarget, "error", e)
 		}
 	}
+	s.report(st)
 }
 
 // errNoFunction is the failure of a lambda delivery to an ARN no function

@@ -30,6 +30,7 @@ type config struct {
 	digestSignatures bool
 	// endpointURL is the base of the URLs messages carry (WithEndpointURL).
 	endpointURL string
+	status      func(DeliveryStatus)
 }
 
 func defaultConfig() config {
@@ -115,4 +116,13 @@ func WithHTTPClient(c *http.Client) Option {
 // those URLs work when followed. A trailing slash is dropped.
 func WithEndpointURL(base string) Option {
 	return func(cfg *config) { cfg.endpointURL = strings.TrimRight(base, "/") }
+}
+
+// WithDeliveryStatus sets a function called after every delivery attempt
+// to an http, https, sqs, lambda or firehose endpoint, with no lock held
+// (see [DeliveryStatus]). It must not block for long: http attempts call it
+// from their own goroutine, the others from the publishing one or the
+// retry timer's.
+func WithDeliveryStatus(fn func(DeliveryStatus)) Option {
+	return func(cfg *config) { cfg.status = fn }
 }

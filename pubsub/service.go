@@ -44,6 +44,8 @@ type Service struct {
 
 	signOnce sync.Once
 	signer   *signer // set by signOnce (see signingKey)
+
+	bg background // http attempts in flight
 }
 
 const btreeDegree = 32
@@ -54,7 +56,7 @@ func New(opts ...Option) *Service {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return &Service{
+	s := &Service{
 		cfg:       cfg,
 		rng:       rand.New(cfg.rand),
 		topics:    btree.NewG(btreeDegree, func(a, b *Topic) bool { return a.name < b.name }),
@@ -62,13 +64,15 @@ func New(opts ...Option) *Service {
 		functions: map[string]FunctionHandler{},
 		firehoses: map[string]FirehoseDeliverer{},
 	}
+	s.bg.ctx, s.bg.cancel = context.WithCancel(context.Background())
+	return s
 }
 
-// Close makes every later call return ErrServiceUnavailable and drops
-// pending http retries, stopping their timers. It is idempotent.
+// Close makes every later call return ErrServiceUnavailable, drops
+// pending retries, stopping their timers, and cancels the http attempts in
+// flight, returning once they have ended. It is idempotent.
 func (s *Service) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.closed.Store(true)
 	s.topics.Ascend(func(t *Topic) bool {
 		t.mu.Lock()
@@ -76,6 +80,8 @@ func (s *Service) Close() error {
 		t.mu.Unlock()
 		return true
 	})
+	s.mu.Unlock()
+	s.bg.stop()
 	return nil
 }
 

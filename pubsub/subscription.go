@@ -28,6 +28,7 @@ type Subscription struct {
 	tokenAt  time.Time
 	settings subSettings
 	replay   *replayState
+	nextSlot time.Time // the earliest next http attempt under a throttle policy
 }
 
 // Subscription attribute names, besides those shared with topics.

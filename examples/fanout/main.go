@@ -78,23 +78,32 @@ func run(w io.Writer) error {
 	// waitCtx bounds, in real time, the waits for the webhook's requests.
 	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	mock := &watchedClock{Mock: clock.NewMock(), armed: make(chan time.Duration, 16)}
+	mock := clock.NewMock()
 	mock.Set(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
 	say := func(format string, args ...any) {
 		fmt.Fprintf(w, "[%s] %s\n", mock.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 	}
 
 	// The webhook is a real HTTP server on loopback. It answers 500 to its
-	// first two notifications, then 200, and reports every request it gets
-	// on a channel, so that this goroutine prints them in order.
+	// first two notifications, then 200, and hands the SubscribeURL of the
+	// confirmation it gets to this goroutine.
 	hook := newWebhook(2)
 	srv := httptest.NewServer(hook)
 	defer srv.Close()
 
-	queues := queue.New(queue.WithClock(mock.Mock), queue.WithRand(rand.NewPCG(1, 2)))
+	// SNS calls http endpoints after Publish returns, on goroutines of its
+	// own. Its delivery statuses (AWS writes them to CloudWatch Logs) say
+	// how each attempt went and when the next one is due.
+	statuses := make(chan pubsub.DeliveryStatus, 16)
+	queues := queue.New(queue.WithClock(mock), queue.WithRand(rand.NewPCG(1, 2)))
 	defer queues.Close()
 	sns := pubsub.New(pubsub.WithClock(mock), pubsub.WithQueues(queues), pubsub.WithRand(rand.NewPCG(3, 4)),
-		pubsub.WithHTTPClient(srv.Client()))
+		pubsub.WithHTTPClient(srv.Client()),
+		pubsub.WithDeliveryStatus(func(st pubsub.DeliveryStatus) {
+			if st.Protocol == "http" && st.MessageType == "Notification" {
+				statuses <- st
+			}
+		}))
 	defer sns.Close()
 
 	topic, err := sns.CreateTopic(ctx, pubsub.CreateTopicInput{Name: "orders"})
@@ -116,56 +125,36 @@ func run(w io.Writer) error {
 
 	// An http subscription waits for confirmation: SNS posts a
 	// SubscriptionConfirmation to the endpoint, whose SubscribeURL carries
-	// the token. Here the endpoint hands the URL back and we confirm with
-	// its token, as the ConfirmSubscription action of that URL would.
+	// the topic and the token. Here the endpoint hands the URL back and we
+	// confirm with them, as following the URL does against cmd/sluice.
 	sub, err := topic.Subscribe(ctx, pubsub.SubscribeInput{Protocol: "http", Endpoint: srv.URL + "/fraud-check",
 		Attributes: map[string]string{pubsub.AttrFilterPolicy: fraudFilter, pubsub.AttrDeliveryPolicy: fraudPolicy}})
 	if err != nil {
 		return err
 	}
 	say("subscribed webhook /fraud-check: amount >= 1000; subscription is %q", sub.SubscriptionArn)
-	req, err := hook.next(waitCtx)
+	var subscribeURL string
+	select {
+	case subscribeURL = <-hook.confirmations:
+	case <-waitCtx.Done():
+		return errors.New("the webhook got no SubscriptionConfirmation")
+	}
+	u, err := url.Parse(subscribeURL)
 	if err != nil {
 		return err
 	}
-	say("webhook got a %s (answered %d)", req.Type, req.status)
-	u, err := url.Parse(req.SubscribeURL)
+	say("webhook got a SubscriptionConfirmation")
+	confirmed, err := sns.ConfirmSubscription(ctx, pubsub.ConfirmSubscriptionInput{
+		TopicArn: u.Query().Get("TopicArn"), Token: u.Query().Get("Token")})
 	if err != nil {
 		return err
 	}
-	confirmed, err := topic.ConfirmSubscription(ctx, pubsub.ConfirmSubscriptionInput{Token: u.Query().Get("Token")})
-	if err != nil {
-		return err
-	}
-	say("confirmed it with the Token of its SubscribeURL: %s", confirmed.SubscriptionArn)
+	say("confirmed it with the TopicArn and Token of its SubscribeURL: %s", confirmed.SubscriptionArn)
 
-	// webhookAttempt prints the webhook's next request and, if it failed,
-	// the retry SNS armed for it, in retryIn. It reports whether the
-	// message is done.
-	var retryIn time.Duration
-	webhookAttempt := func() (bool, error) {
-		req, err := hook.next(waitCtx)
-		if err != nil {
-			return false, err
-		}
-		say("webhook got %s, attempt %d (answered %d)", req.Message, req.attempt, req.status)
-		if req.status < 300 {
-			return true, nil
-		}
-		select {
-		case retryIn = <-mock.armed:
-			say("SNS will retry it in %s", retryIn)
-			return false, nil
-		case <-waitCtx.Done():
-			return false, errors.New("no retry armed after a failed attempt")
-		}
-	}
-
-	// Publish: each message goes, before Publish returns, to every
-	// subscription whose filter policy it passes, the webhook's first
-	// attempt included.
-	got := map[string]bool{} // order bodies some subscriber got
-	webhookDone := false
+	// Publish: each message goes to every subscription whose filter policy
+	// it passes; the queues have it when Publish returns.
+	bodies := map[string]string{} // order bodies by MessageId
+	got := map[string]bool{}      // order bodies some subscriber got
 	for _, o := range orders {
 		out, err := topic.Publish(ctx, pubsub.PublishInput{
 			Message: o.body,
@@ -177,15 +166,8 @@ func run(w io.Writer) error {
 		if err != nil {
 			return err
 		}
+		bodies[out.MessageId] = o.body
 		say("published %s, region %s, amount %s, as %s", o.body, o.region, o.amount, out.MessageId)
-		// The webhook's first attempt, and the retry armed if it failed,
-		// are over when Publish returns.
-		if len(hook.got) > 0 {
-			got[o.body] = true
-			if webhookDone, err = webhookAttempt(); err != nil {
-				return err
-			}
-		}
 	}
 
 	// What each queue got. A raw subscription gets the message itself with
@@ -210,19 +192,28 @@ func run(w io.Writer) error {
 			say("queue %s got a %s of %s: %s", subscribers[i].queue, n.Type, n.MessageId, n.Message)
 		}
 	}
+
+	// The webhook's attempts. A failed one schedules a retry on the clock;
+	// moving the clock to it runs the retry, so the output is the same on
+	// every run.
+	for {
+		var st pubsub.DeliveryStatus
+		select {
+		case st = <-statuses:
+		case <-waitCtx.Done():
+			return errors.New("no delivery status from the webhook")
+		}
+		got[bodies[st.MessageId]] = true
+		say("webhook got %s, attempt %d: %s (answered %d)", bodies[st.MessageId], st.Attempt, st.Status, st.StatusCode)
+		if st.NextAttempt.IsZero() {
+			break
+		}
+		say("SNS will retry it in %s", st.NextAttempt.Sub(mock.Now()))
+		mock.Add(st.NextAttempt.Sub(mock.Now()))
+	}
 	for _, o := range orders {
 		if !got[o.body] {
 			say("nobody got %s: it passes no filter policy", o.body)
-		}
-	}
-
-	// Each failed attempt armed a retry timer on the clock. Moving the
-	// clock to it runs the retry. The clock moves only once the retry is
-	// armed, and exactly to it, so the output is the same on every run.
-	for !webhookDone {
-		mock.Add(retryIn)
-		if webhookDone, err = webhookAttempt(); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -238,35 +229,16 @@ type notification struct {
 	SubscribeURL string
 }
 
-// request is one request the webhook got, and its answer.
-type request struct {
-	notification
-	attempt int // the request's attempt at its message
-	status  int
-}
-
-// webhook is an http endpoint that fails the first few notifications.
+// webhook is an http endpoint that fails the first few notifications and
+// hands on the SubscribeURL of each confirmation it gets.
 type webhook struct {
-	got      chan request
-	mu       sync.Mutex
-	failures int
-	attempts map[string]int
+	confirmations chan string
+	mu            sync.Mutex
+	failures      int
 }
 
 func newWebhook(failures int) *webhook {
-	return &webhook{got: make(chan request, 16), failures: failures, attempts: map[string]int{}}
-}
-
-// next returns the next request the webhook got, or an error once ctx is
-// done: a real HTTP server is on the other side, so the program guards its
-// waits with real time rather than hang.
-func (h *webhook) next(ctx context.Context) (request, error) {
-	select {
-	case req := <-h.got:
-		return req, nil
-	case <-ctx.Done():
-		return request{}, errors.New("the webhook got no request")
-	}
+	return &webhook{confirmations: make(chan string, 1), failures: failures}
 }
 
 func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -275,30 +247,14 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	h.mu.Lock()
-	status := http.StatusOK
-	h.attempts[n.MessageId]++
-	if n.Type == "Notification" && h.failures > 0 {
-		h.failures--
-		status = http.StatusInternalServerError
+	if n.Type == "SubscriptionConfirmation" {
+		h.confirmations <- n.SubscribeURL
+		return
 	}
-	req := request{notification: n, attempt: h.attempts[n.MessageId], status: status}
-	h.mu.Unlock()
-	h.got <- req
-	w.WriteHeader(status)
-}
-
-// watchedClock is a mock clock that reports on armed each timer pubsub
-// arms. A topic's only timer is its http retry timer (see "Time" in the
-// pubsub documentation), so a report means a failed attempt is over and
-// its retry is scheduled: the clock can move.
-type watchedClock struct {
-	*clock.Mock
-	armed chan time.Duration
-}
-
-func (c *watchedClock) AfterFunc(d time.Duration, f func()) *clock.Timer {
-	t := c.Mock.AfterFunc(d, f)
-	c.armed <- d
-	return t
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.failures > 0 {
+		h.failures--
+		w.WriteHeader(http.StatusInternalServerError)
+	}
 }
