@@ -146,8 +146,9 @@
 //     topic; DeleteTopic and Close drop them, and a retry whose
 //     subscription was deleted is dropped when due. AWS applies jitter;
 //     sluice does not, so that schedules are exact on a mock clock. A FIFO
-//     topic delivers only to queues, whose failures are client-side and
-//     never retried, so its order is never broken by a retry.
+//     topic delivers only to queues; the one retried failure there is a
+//     queue that rejects a message (smaller MaximumMessageSize), and such
+//     a retry is not ordered with the publishes after it.
 //   - AWS publishes the http backoff curves only as a graph. For retry i
 //     of the n in the backoff phase, x = i/n, sluice waits min+(max-min)·x
 //     (linear), min+(max-min)·x² (arithmetic), min·(max/min)^x (geometric)
