@@ -1,0 +1,45 @@
+// Package awsapi speaks the AWS wire protocols over sluice's services, so
+// unmodified AWS SDKs and CLIs talk to sluice: [New] returns an
+// http.Handler, and [HTTPClient] an in-memory client for the AWS SDK for Go
+// v2 that needs no socket.
+//
+//	queues := queue.New()
+//	topics := pubsub.New(pubsub.WithQueues(queues))
+//	h := awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics))
+//	client := sqs.NewFromConfig(cfg, func(o *sqs.Options) {
+//		o.BaseEndpoint = aws.String("http://sluice.local")
+//		o.HTTPClient = awsapi.HTTPClient(h)
+//	})
+//
+// The handler only translates: it decodes a request, calls the one native
+// operation it names, and encodes the answer or the error in the protocol's
+// shape. Every behaviour lives in the native packages.
+//
+// # Protocols
+//
+//   - SQS: AWS JSON 1.0 (X-Amz-Target: AmazonSQS.<Op>), what current SDKs
+//     send, and the query protocol (Action=<Op>, XML answers) of older ones.
+//     Errors carry AWS's __type and the x-amzn-query-error header with the
+//     legacy code, which the SDKs report as the error code. Queue URLs are
+//     accepted on any host and returned on the host the request reached.
+//   - SNS: the query protocol, including GET requests such as the
+//     SubscribeURL and UnsubscribeURL of SNS messages, and the signing
+//     certificate at /SimpleNotificationService-sluice.pem.
+//
+// Authorization headers are read for their region (logged) and never
+// verified. Bodies are limited to [DefaultMaxBodyBytes]; a malformed request
+// gets the protocol's SerializationException or MalformedQueryString answer,
+// never a 500.
+//
+// # Files
+//
+//   - handler.go: New, the options, dispatch by X-Amz-Target or Action.
+//   - transport.go: HTTPClient, the in-memory transport.
+//   - errors.go: the errors of the wire layer, the JSON and XML error shapes.
+//   - query.go: query protocol parameters (flattened lists and maps).
+//   - xml.go: the XML writer, with AWS's escaping.
+//   - sqs.go: SQS requests and responses, and the call of each native operation.
+//   - sqs_json.go: the SQS JSON 1.0 codec.
+//   - sqs_query.go: the SQS query codec.
+//   - sns_query.go: the SNS query codec.
+package awsapi

@@ -1,0 +1,92 @@
+package awsapi_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/smithy-go"
+
+	"github.com/sluicehq/sluice/awsapi"
+	"github.com/sluicehq/sluice/internal/clock"
+	"github.com/sluicehq/sluice/pubsub"
+	"github.com/sluicehq/sluice/queue"
+)
+
+// env is a handler over fresh services on a mock clock, and SDK clients
+// pointed at it.
+type env struct {
+	clock   *clock.Mock
+	queues  *queue.Service
+	topics  *pubsub.Service
+	handler http.Handler
+	sqs     *sqs.Client
+	sns     *sns.Client
+	http    *http.Client // reaches the handler
+	base    string       // the endpoint the clients use
+}
+
+// transports runs fn once with the in-memory client and once over a
+// loopback httptest server.
+func transports(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	t.Run("inmemory", func(t *testing.T) { fn(t, newEnv(t, false)) })
+	t.Run("loopback", func(t *testing.T) { fn(t, newEnv(t, true)) })
+}
+
+func newEnv(t *testing.T, loopback bool) *env {
+	t.Helper()
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	e := &env{clock: mock}
+	e.queues = queue.New(queue.WithClock(mock))
+	e.topics = pubsub.New(pubsub.WithClock(mock), pubsub.WithQueues(e.queues), pubsub.WithDigestSignatures())
+	e.handler = awsapi.New(awsapi.WithQueues(e.queues), awsapi.WithPubSub(e.topics))
+	t.Cleanup(func() { _ = e.queues.Close(); _ = e.topics.Close() })
+	if loopback {
+		srv := httptest.NewServer(e.handler)
+		t.Cleanup(srv.Close)
+		e.base, e.http = srv.URL, srv.Client()
+	} else {
+		e.base, e.http = "http://sluice.local", awsapi.HTTPClient(e.handler)
+	}
+	creds := credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")
+	e.sqs = sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,
+		Credentials: creds, RetryMaxAttempts: 1})
+	e.sns = sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,
+		Credentials: creds, RetryMaxAttempts: 1})
+	return e
+}
+
+// wantAPIError fails unless err is a smithy.APIError with code.
+func wantAPIError(t *testing.T, err error, code string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want API error %s", err, code)
+	}
+	if ae.ErrorCode() != code {
+		t.Fatalf("ErrorCode() = %q (%v), want %q", ae.ErrorCode(), err, code)
+	}
+}
+
+// must returns v, failing the test given to the returned function if err
+// is not nil: must(client.Op(ctx, in))(t).
+func must[T any](v T, err error) func(t *testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+var ctx = context.Background()
