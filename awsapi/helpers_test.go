@@ -46,16 +46,23 @@ func newEnv(t *testing.T, loopback bool) *env {
 	mock := clock.NewMock()
 	mock.Set(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	e := &env{clock: mock}
+	var srv *httptest.Server
+	e.base = "http://sluice.local"
+	if loopback {
+		// The server starts first: SNS messages name its URL.
+		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.handler.ServeHTTP(w, r) }))
+		t.Cleanup(srv.Close)
+		e.base = srv.URL
+	}
 	e.queues = queue.New(queue.WithClock(mock))
-	e.topics = pubsub.New(pubsub.WithClock(mock), pubsub.WithQueues(e.queues), pubsub.WithDigestSignatures())
+	e.topics = pubsub.New(pubsub.WithClock(mock), pubsub.WithQueues(e.queues), pubsub.WithDigestSignatures(),
+		pubsub.WithEndpointURL(e.base))
 	e.handler = awsapi.New(awsapi.WithQueues(e.queues), awsapi.WithPubSub(e.topics))
 	t.Cleanup(func() { _ = e.queues.Close(); _ = e.topics.Close() })
 	if loopback {
-		srv := httptest.NewServer(e.handler)
-		t.Cleanup(srv.Close)
-		e.base, e.http = srv.URL, srv.Client()
+		e.http = srv.Client()
 	} else {
-		e.base, e.http = "http://sluice.local", awsapi.HTTPClient(e.handler)
+		e.http = awsapi.HTTPClient(e.handler)
 	}
 	creds := credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")
 	e.sqs = sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,

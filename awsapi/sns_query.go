@@ -181,6 +181,14 @@ func (h *handler) callSNS(ctx context.Context, x *xmlWriter, f form, op string) 
 		return nil
 	case "Publish":
 		return h.snsPublish(ctx, x, f)
+	case "ConfirmSubscription":
+		out, err := svc.ConfirmSubscription(ctx, pubsub.ConfirmSubscriptionInput{TopicArn: f.get("TopicArn"), Token: f.get("Token"),
+			AuthenticateOnUnsubscribe: f.get("AuthenticateOnUnsubscribe") == "true"})
+		if err != nil {
+			return err
+		}
+		result(x, op, func() { x.elem("SubscriptionArn", out.SubscriptionArn) })
+		return nil
 	}
 
 	arnParam := "TopicArn"
@@ -204,13 +212,6 @@ func (h *handler) callSNS(ctx context.Context, x *xmlWriter, f form, op string) 
 		var out pubsub.SubscribeOutput
 		out, err = t.Subscribe(ctx, pubsub.SubscribeInput{Protocol: f.get("Protocol"), Endpoint: f.get("Endpoint"),
 			Attributes: f.pairs("Attributes.entry", "key", "value"), ReturnSubscriptionArn: f.get("ReturnSubscriptionArn") == "true"})
-		if err == nil {
-			result(x, op, func() { x.elem("SubscriptionArn", out.SubscriptionArn) })
-		}
-	case "ConfirmSubscription":
-		var out pubsub.ConfirmSubscriptionOutput
-		out, err = t.ConfirmSubscription(ctx, pubsub.ConfirmSubscriptionInput{Token: f.get("Token"),
-			AuthenticateOnUnsubscribe: f.get("AuthenticateOnUnsubscribe") == "true"})
 		if err == nil {
 			result(x, op, func() { x.elem("SubscriptionArn", out.SubscriptionArn) })
 		}
@@ -239,21 +240,8 @@ func (h *handler) snsPublish(ctx context.Context, x *xmlWriter, f form) error {
 	if err != nil {
 		return err
 	}
-	arn := f.get("TopicArn")
-	if arn == "" {
-		arn = f.get("TargetArn")
-	}
-	if arn == "" {
-		if f.get("PhoneNumber") != "" {
-			return pubsub.ErrInvalidParameter.WithMessage("Invalid parameter: PhoneNumber Reason: publishing to phone numbers is not supported by sluice")
-		}
-		return pubsub.ErrInvalidParameter.WithMessage("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter")
-	}
-	t, err := h.sns.TopicFromARN(arn)
-	if err != nil {
-		return err
-	}
-	out, err := t.Publish(ctx, pubsub.PublishInput{Message: f.get("Message"), Subject: f.str("Subject"),
+	to := pubsub.PublishTarget{TopicArn: f.get("TopicArn"), TargetArn: f.get("TargetArn"), PhoneNumber: f.get("PhoneNumber")}
+	out, err := h.sns.Publish(ctx, to, pubsub.PublishInput{Message: f.get("Message"), Subject: f.str("Subject"),
 		MessageStructure: f.get("MessageStructure"), MessageAttributes: attrs, MessageGroupId: f.get("MessageGroupId"),
 		MessageDeduplicationId: f.get("MessageDeduplicationId")})
 	if err != nil {
