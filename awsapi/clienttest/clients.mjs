@@ -1,0 +1,93 @@
+// Drives a running sluice (cmd/sluice) with the AWS SDK for JavaScript v3.
+//
+//   npm ci && SLUICE_URL=http://127.0.0.1:4566 node clients.mjs
+//
+// Prints "N passed, N failed" and exits non-zero on a failure.
+import {
+  SQSClient, CreateQueueCommand, GetQueueUrlCommand, SendMessageCommand, SendMessageBatchCommand,
+  ReceiveMessageCommand, DeleteMessageCommand, GetQueueAttributesCommand, DeleteQueueCommand, QueueDoesNotExist,
+} from "@aws-sdk/client-sqs";
+import {
+  SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand, DeleteTopicCommand, GetTopicAttributesCommand,
+  NotFoundException,
+} from "@aws-sdk/client-sns";
+import { createHash } from "node:crypto";
+
+const endpoint = process.env.SLUICE_URL ?? "http://127.0.0.1:4566";
+const common = { region: "us-east-1", endpoint, maxAttempts: 1, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+const sqs = new SQSClient(common);
+const sns = new SNSClient(common);
+
+function expect(cond, what) {
+  if (!cond) throw new Error(what);
+}
+
+async function errorOf(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  throw new Error("no error");
+}
+
+async function checkSQS() {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "js-jobs" }));
+  expect(QueueUrl === `${endpoint}/123456789012/js-jobs`, `QueueUrl ${QueueUrl}`);
+  const body = 'js "body"\r\n<&>';
+  // The SDK checks MD5OfMessageBody and MD5OfMessageAttributes itself.
+  const sent = await sqs.send(new SendMessageCommand({
+    QueueUrl, MessageBody: body,
+    MessageAttributes: { kind: { DataType: "String", StringValue: "x" }, bin: { DataType: "Binary", BinaryValue: new Uint8Array([1, 2]) } },
+  }));
+  expect(sent.MD5OfMessageBody === createHash("md5").update(body).digest("hex"), "MD5OfMessageBody");
+  const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "a", MessageBody: "one" }, { Id: "b", MessageBody: "two" }] }));
+  expect(batch.Successful.length === 2 && batch.Failed === undefined, `batch ${JSON.stringify(batch)}`);
+  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }));
+  expect(got.Messages.length === 3 && got.Messages[0].Body === body, `receive ${JSON.stringify(got.Messages)}`);
+  expect(got.Messages[0].MessageAttributes.bin.BinaryValue[1] === 2, "binary attribute");
+  for (const m of got.Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+  const empty = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+  expect(empty.Messages === undefined, "empty receive");
+  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }));
+  expect(attrs.Attributes.QueueArn.endsWith(":js-jobs"), "QueueArn");
+  await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+  const e = await errorOf(sqs.send(new GetQueueUrlCommand({ QueueName: "js-jobs" })));
+  expect(e instanceof QueueDoesNotExist, `error class ${e.name}: ${e.message}`);
+  expect(e.$metadata.httpStatusCode === 400, "status 400");
+}
+
+async function checkSNS() {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "js-orders" }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "js-billing" }));
+  const q = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: q.Attributes.QueueArn }));
+  const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: "to the queue", Subject: "hi" }));
+  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+  const note = JSON.parse(got.Messages[0].Body);
+  expect(note.Type === "Notification" && note.MessageId === MessageId && note.Message === "to the queue", `envelope ${got.Messages[0].Body}`);
+  await sns.send(new DeleteTopicCommand({ TopicArn }));
+  const e = await errorOf(sns.send(new GetTopicAttributesCommand({ TopicArn })));
+  expect(e instanceof NotFoundException, `error class ${e.name}`);
+}
+
+export const checks = [checkSQS, checkSNS];
+
+async function main() {
+  let passed = 0;
+  let failed = 0;
+  for (const check of checks) {
+    try {
+      await check();
+      passed++;
+      console.log(`ok   ${check.name}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${check.name}: ${e.stack}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();

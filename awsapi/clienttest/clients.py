@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Drives a running sluice (cmd/sluice) with boto3 and the AWS CLI v1.
+
+    SLUICE_URL=http://127.0.0.1:4566 python3 awsapi/clienttest/clients.py
+
+Each check is a realistic sequence of calls; errors are checked by the codes
+the clients surface. The server must run with -clock manual (the delay check
+advances it). Prints "N passed, N failed" and exits non-zero on a failure.
+"""
+import json
+import os
+import subprocess
+import sys
+import traceback
+import urllib.request
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+URL = os.environ.get("SLUICE_URL", "http://127.0.0.1:4566")
+REGION = "us-east-1"
+CFG = botocore.config.Config(retries={"max_attempts": 1})
+
+
+def client(name):
+    return boto3.client(name, endpoint_url=URL, region_name=REGION, aws_access_key_id="test",
+                        aws_secret_access_key="test", config=CFG)
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def error_code(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"], e
+    raise AssertionError("no error from %s" % fn.__name__)
+
+
+def advance(by):
+    req = urllib.request.Request(URL + "/_sluice/clock/advance?by=" + by, method="POST")
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
+def check_sqs():
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="py-jobs", Attributes={"VisibilityTimeout": "30"},
+                           tags={"team": "py"})["QueueUrl"]
+    expect(url == URL + "/123456789012/py-jobs", "QueueUrl %s" % url)
+    expect(sqs.get_queue_url(QueueName="py-jobs")["QueueUrl"] == url, "get_queue_url")
+    expect(url in sqs.list_queues(QueueNamePrefix="py-")["QueueUrls"], "list_queues")
+
+    body = 'line1\r\nline2 "quoted" & <tag>'
+    sent = sqs.send_message(QueueUrl=url, MessageBody=body, MessageAttributes={
+        "kind": {"DataType": "String", "StringValue": "order"},
+        "n": {"DataType": "Number", "StringValue": "42"},
+        "bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}})
+    import hashlib
+    expect(sent["MD5OfMessageBody"] == hashlib.md5(body.encode()).hexdigest(), "MD5OfMessageBody")
+    batch = sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": "a", "MessageBody": "one"}, {"Id": "b", "MessageBody": "two"}])
+    expect(len(batch["Successful"]) == 2 and "Failed" not in batch, "send_message_batch %s" % batch)
+
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"],
+                              MessageSystemAttributeNames=["All"])["Messages"]
+    expect(len(got) == 3, "received %d" % len(got))
+    first = got[0]
+    expect(first["Body"] == body, "body %r" % first["Body"])
+    expect(first["MessageAttributes"]["bin"]["BinaryValue"] == b"\x00\x01", "binary attribute")
+    expect(first["Attributes"]["ApproximateReceiveCount"] == "1", "receive count")
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0)
+    deleted = sqs.delete_message_batch(QueueUrl=url, Entries=[
+        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)])
+    expect(len(deleted["Successful"]) == 3, "delete_message_batch %s" % deleted)
+    expect("Messages" not in sqs.receive_message(QueueUrl=url), "empty receive has no Messages")
+
+    # Deterministic time: a delayed message appears when the clock is advanced.
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=120)
+    expect("Messages" not in sqs.receive_message(QueueUrl=url), "delayed message visible too early")
+    advance("2m")
+    later = sqs.receive_message(QueueUrl=url)["Messages"]
+    expect(later[0]["Body"] == "later", "delayed message after advance")
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=later[0]["ReceiptHandle"])
+
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "5"})
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    expect(attrs["DelaySeconds"] == "5" and attrs["QueueArn"].endswith(":py-jobs"), "attributes %s" % attrs)
+    sqs.tag_queue(QueueUrl=url, Tags={"env": "ci"})
+    sqs.untag_queue(QueueUrl=url, TagKeys=["team"])
+    expect(sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"env": "ci"}, "tags")
+    sqs.purge_queue(QueueUrl=url)
+
+    code, e = error_code(sqs.purge_queue, QueueUrl=url)
+    expect(code == "AWS.SimpleQueueService.PurgeQueueInProgress", "purge twice: %s" % code)
+    code, e = error_code(sqs.delete_message, QueueUrl=url, ReceiptHandle="bogus")
+    expect(code == "ReceiptHandleIsInvalid", "bad receipt handle: %s" % code)
+    code, e = error_code(sqs.create_queue, QueueName="bad name!")
+    expect(code == "InvalidParameterValue", "bad queue name: %s" % code)
+    sqs.delete_queue(QueueUrl=url)
+    code, e = error_code(sqs.get_queue_url, QueueName="py-jobs")
+    expect(code == "AWS.SimpleQueueService.NonExistentQueue", "missing queue: %s" % code)
+    expect(isinstance(e, sqs.exceptions.QueueDoesNotExist), "exception class %s" % type(e))
+
+
+def check_sns():
+    sns, sqs = client("sns"), client("sqs")
+    topic = sns.create_topic(Name="py-orders", Attributes={"DisplayName": "Orders"},
+                             Tags=[{"Key": "team", "Value": "py"}])["TopicArn"]
+    expect(topic == "arn:aws:sns:us-east-1:123456789012:py-orders", topic)
+    url = sqs.create_queue(QueueName="py-billing")["QueueUrl"]
+    qarn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sub = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=qarn, ReturnSubscriptionArn=True,
+                        Attributes={"RawMessageDelivery": "true", "FilterPolicy": json.dumps({"kind": ["order"]})})
+    arn = sub["SubscriptionArn"]
+    expect(sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["RawMessageDelivery"] == "true",
+           "RawMessageDelivery")
+    sns.publish(TopicArn=topic, Message="order 1", MessageAttributes={
+        "kind": {"DataType": "String", "StringValue": "order"}})
+    sns.publish(TopicArn=topic, Message="refund 1", MessageAttributes={
+        "kind": {"DataType": "String", "StringValue": "refund"}})
+    out = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": "1", "Message": "order 2", "MessageAttributes": {"kind": {"DataType": "String", "StringValue": "order"}}}])
+    expect(len(out["Successful"]) == 1, "publish_batch %s" % out)
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
+    expect(sorted(m["Body"] for m in got) == ["order 1", "order 2"], "fan-out %s" % [m["Body"] for m in got])
+    expect(got[0]["MessageAttributes"]["kind"]["StringValue"] == "order", "raw attributes")
+
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DisplayName", AttributeValue="New")
+    expect(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["DisplayName"] == "New", "set_topic_attributes")
+    expect(topic in [t["TopicArn"] for t in sns.list_topics()["Topics"]], "list_topics")
+    expect([s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]] == [arn],
+           "list_subscriptions_by_topic")
+    sns.tag_resource(ResourceArn=topic, Tags=[{"Key": "env", "Value": "ci"}])
+    sns.untag_resource(ResourceArn=topic, TagKeys=["team"])
+    expect(sns.list_tags_for_resource(ResourceArn=topic)["Tags"] == [{"Key": "env", "Value": "ci"}], "tags")
+    sns.unsubscribe(SubscriptionArn=arn)
+    sns.delete_topic(TopicArn=topic)
+    code, e = error_code(sns.get_topic_attributes, TopicArn=topic)
+    expect(code == "NotFound" and isinstance(e, sns.exceptions.NotFoundException), "missing topic: %s" % code)
+    code, e = error_code(sns.create_topic, Name="bad name!")
+    expect(code == "InvalidParameter", "bad topic name: %s" % code)
+
+
+def aws(*args, ok=True):
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION=REGION,
+               AWS_ENDPOINT_URL=URL, AWS_MAX_ATTEMPTS="1")
+    p = subprocess.run(["aws", "--endpoint-url", URL, "--output", "json"] + list(args), env=env, capture_output=True, text=True, timeout=60)
+    if ok and p.returncode != 0:
+        raise AssertionError("aws %s: %s" % (" ".join(args), p.stderr))
+    return p
+
+
+def check_cli():
+    url = json.loads(aws("sqs", "create-queue", "--queue-name", "cli-q").stdout)["QueueUrl"]
+    aws("sqs", "send-message", "--queue-url", url, "--message-body", "from the cli")
+    msgs = json.loads(aws("sqs", "receive-message", "--queue-url", url).stdout)["Messages"]
+    expect(msgs[0]["Body"] == "from the cli", "cli receive %s" % msgs)
+    topic = json.loads(aws("sns", "create-topic", "--name", "cli-t").stdout)["TopicArn"]
+    mid = json.loads(aws("sns", "publish", "--topic-arn", topic, "--message", "hi").stdout)["MessageId"]
+    expect(mid, "cli publish")
+    p = aws("sqs", "get-queue-url", "--queue-name", "nope", ok=False)
+    expect(p.returncode != 0 and "NonExistentQueue" in p.stderr, "cli error: %d %s" % (p.returncode, p.stderr))
+    p = aws("sns", "get-topic-attributes", "--topic-arn", topic + "-missing", ok=False)
+    expect(p.returncode != 0 and "NotFound" in p.stderr, "cli sns error: %d %s" % (p.returncode, p.stderr))
+    aws("sqs", "delete-queue", "--queue-url", url)
+    aws("sns", "delete-topic", "--topic-arn", topic)
+
+
+CHECKS = [check_sqs, check_sns, check_cli]
+EXTRA = []  # further services register here
+
+
+def main():
+    passed = failed = 0
+    for check in CHECKS + EXTRA:
+        try:
+            check()
+            passed += 1
+            print("ok   " + check.__name__)
+        except Exception:
+            failed += 1
+            print("FAIL " + check.__name__)
+            traceback.print_exc()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
