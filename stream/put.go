@@ -1,0 +1,309 @@
+package stream
+
+import (
+	"context"
+	"strconv"
+	"unsafe"
+)
+
+// Write limits.
+const (
+	MaxPartitionKeyLength = 256      // characters
+	MaxPutRecordsEntries  = 500      // per PutRecords call
+	MaxPutRecordsBytes    = 10 << 20 // per PutRecords call, partition keys included
+)
+
+// PutRecordInput is the input of [Stream.PutRecord].
+type PutRecordInput struct {
+	// PartitionKey (1..256 characters) picks the shard: its MD5 is the
+	// record's hash key.
+	PartitionKey string
+	// Data is the record's payload; with the partition key it may not
+	// exceed the stream's MaxRecordSizeInKiB. The stream keeps a copy.
+	Data []byte
+	// ExplicitHashKey, a decimal in [0, 2^128), overrides the partition
+	// key's hash.
+	ExplicitHashKey string
+	// SequenceNumberForOrdering, the sequence number of the previous record
+	// a client wrote with the same partition key, makes this record's
+	// number larger. sluice's numbers always grow within a shard, and a
+	// child shard's are above its parents', so it is only validated.
+	SequenceNumberForOrdering string
+}
+
+// PutRecordOutput is the output of [Stream.PutRecord].
+type PutRecordOutput struct {
+	ShardId        string
+	SequenceNumber string
+	EncryptionType EncryptionType
+}
+
+// PutRecordsRequestEntry is one record of a PutRecords call.
+type PutRecordsRequestEntry struct {
+	Data            []byte
+	PartitionKey    string
+	ExplicitHashKey string
+}
+
+// PutRecordsInput is the input of [Stream.PutRecords].
+type PutRecordsInput struct {
+	// Records: 1..500 entries, at most 10 MiB in all.
+	Records []PutRecordsRequestEntry
+}
+
+// PutRecordsResultEntry is the result of one entry: ShardId and
+// SequenceNumber if it was written, else ErrorCode and ErrorMessage.
+type PutRecordsResultEntry struct {
+	SequenceNumber string
+	ShardId        string
+	ErrorCode      string
+	ErrorMessage   string
+}
+
+// PutRecordsOutput is the output of [Stream.PutRecords]: one result per
+// entry, in request order.
+type PutRecordsOutput struct {
+	FailedRecordCount int
+	Records           []PutRecordsResultEntry
+	EncryptionType    EncryptionType
+}
+
+// checkRecord applies the record rules to one entry; field prefixes the
+// names in a ValidationException ("" for PutRecord, "records.N.member."
+// for PutRecords).
+func checkRecord(field, key string, data []byte, explicit string, maxBytes int) (hashKey, error) {
+	if short, long := partitionKeyOK(key); short {
+		return hashKey{}, errValidation(field+"partitionKey", "Member must have length greater than or equal to 1")
+	} else if long {
+		return hashKey{}, errValidation(field+"partitionKey", "Member must have length less than or equal to 256")
+	}
+	if len(data)+len(key) > maxBytes {
+		return hashKey{}, errValidation(field+"data", "Member must have length less than or equal to "+strconv.Itoa(maxBytes))
+	}
+	if explicit == "" {
+		return partitionHash(key), nil
+	}
+	k, pattern, inRange := parseHashKey(explicit)
+	if !pattern {
+		return hashKey{}, errValidationValue(explicit, field+"explicitHashKey",
+			`Member must satisfy regular expression pattern: 0|([1-9]\d{0,38})`)
+	}
+	if !inRange {
+		return hashKey{}, errorf(ErrInvalidArgumentException,
+			"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", explicit)
+	}
+	return k, nil
+}
+
+// lockWritable locks s for a write: a CREATING stream answers
+// ResourceNotFoundException, as AWS does.
+func (s *Stream) lockWritable(ctx context.Context) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if s.svc.isClosed() {
+		return 0, errClosed()
+	}
+	now, err := s.lock()
+	if err != nil {
+		return 0, err
+	}
+	if s.status == StreamStatusCreating {
+		s.mu.Unlock()
+		return 0, s.errNotFound()
+	}
+	return now.UnixNano(), nil
+}
+
+func (s *Stream) errThrottled(sh *shard) string {
+	return "Rate exceeded for shard " + sh.id + " in stream " + s.name + " under account " + s.svc.cfg.account + "."
+}
+
+// PutRecord writes one record to the open shard that owns its hash key and
+// returns its shard and sequence number. Over the shard's write rate it
+// fails with ErrProvisionedThroughputExceededException.
+func (s *Stream) PutRecord(ctx context.Context, in PutRecordInput) (PutRecordOutput, error) {
+	maxBytes := s.maxRecordBytes()
+	k, err := checkRecord("", in.PartitionKey, in.Data, in.ExplicitHashKey, maxBytes)
+	if err != nil {
+		return PutRecordOutput{}, err
+	}
+	var order seqParts
+	if in.SequenceNumberForOrdering != "" {
+		if !isSequenceText(in.SequenceNumberForOrdering) {
+			return PutRecordOutput{}, errValidationValue(in.SequenceNumberForOrdering, "sequenceNumberForOrdering",
+				`Member must satisfy regular expression pattern: 0|([1-9]\d{0,128})`)
+		}
+		var ok bool
+		if order, ok = parseSeq(in.SequenceNumberForOrdering); !ok {
+			return PutRecordOutput{}, s.errOrdering(in.SequenceNumberForOrdering)
+		}
+	}
+	now, err := s.lockWritable(ctx)
+	if err != nil {
+		return PutRecordOutput{}, err
+	}
+	defer s.mu.Unlock()
+	if in.SequenceNumberForOrdering != "" && order.recordSec > now/1e9 {
+		return PutRecordOutput{}, s.errOrdering(in.SequenceNumberForOrdering)
+	}
+	sh := s.route(k)
+	if s.svc.cfg.throttling && !sh.write.take(now, len(in.Data)+len(in.PartitionKey)) {
+		return PutRecordOutput{}, ErrProvisionedThroughputExceededException.WithMessage(s.errThrottled(sh))
+	}
+	p := s.appendLocked(sh, in.PartitionKey, in.Data, now)
+	return PutRecordOutput{ShardId: sh.id, SequenceNumber: p.String(), EncryptionType: s.enc}, nil
+}
+
+func (s *Stream) errOrdering(seq string) *Error {
+	return errorf(ErrInvalidArgumentException, "ExclusiveMinimumSequenceNumber %s used in PutRecord on stream %s under account %s is invalid.",
+		seq, s.name, s.svc.cfg.account)
+}
+
+// maxRecordBytes reads the stream's record size limit.
+func (s *Stream) maxRecordBytes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxKiB << 10
+}
+
+// PutRecords writes up to 500 records. The call fails as a whole only when
+// the request is malformed (a bad entry, too many entries, over 10 MiB);
+// otherwise each entry succeeds or fails on its own (over its shard's write
+// rate: ProvisionedThroughputExceededException) and the output lists the
+// results in request order.
+func (s *Stream) PutRecords(ctx context.Context, in PutRecordsInput) (PutRecordsOutput, error) {
+	n := len(in.Records)
+	if n == 0 {
+		return PutRecordsOutput{}, errValidation("records", "Member must have length greater than or equal to 1")
+	}
+	if n > MaxPutRecordsEntries {
+		return PutRecordsOutput{}, errValidation("records", "Member must have length less than or equal to 500")
+	}
+	maxBytes := s.maxRecordBytes()
+	var keysBuf [MaxPutRecordsEntries]hashKey
+	keys := keysBuf[:n]
+	total := 0
+	for i, e := range in.Records {
+		k, err := checkRecord("", e.PartitionKey, e.Data, e.ExplicitHashKey, maxBytes)
+		if err != nil {
+			// Again, for the message naming the entry.
+			_, err = checkRecord("records."+strconv.Itoa(i+1)+".member.", e.PartitionKey, e.Data, e.ExplicitHashKey, maxBytes)
+			return PutRecordsOutput{}, err
+		}
+		keys[i] = k
+		total += len(e.Data) + len(e.PartitionKey)
+	}
+	if total > MaxPutRecordsBytes {
+		return PutRecordsOutput{}, errorf(ErrInvalidArgumentException, "Records size exceeds 10 MB limit")
+	}
+	now, err := s.lockWritable(ctx)
+	if err != nil {
+		return PutRecordsOutput{}, err
+	}
+	defer s.mu.Unlock()
+	out := PutRecordsOutput{Records: make([]PutRecordsResultEntry, n), EncryptionType: s.enc}
+	// Every sequence number is formatted into one buffer, which the
+	// results' strings share.
+	buf := make([]byte, 0, n*seqLen)
+	ends := make([]int, n)
+	throttle := s.svc.cfg.throttling
+	for i, e := range in.Records {
+		sh := s.route(keys[i])
+		r := &out.Records[i]
+		if throttle && !sh.write.take(now, len(e.Data)+len(e.PartitionKey)) {
+			r.ErrorCode = ErrProvisionedThroughputExceededException.Code
+			r.ErrorMessage = s.errThrottled(sh)
+			out.FailedRecordCount++
+			ends[i] = len(buf)
+			continue
+		}
+		p := s.appendLocked(sh, e.PartitionKey, e.Data, now)
+		buf = p.appendTo(buf)
+		ends[i] = len(buf)
+		r.ShardId = sh.id
+	}
+	if len(buf) > 0 {
+		all := unsafe.String(&buf[0], len(buf)) // buf is never written again
+		start := 0
+		for i := range out.Records {
+			if out.Records[i].ErrorCode == "" {
+				out.Records[i].SequenceNumber = all[start:ends[i]]
+			}
+			start = ends[i]
+		}
+	}
+	return out, nil
+}
+
+// arenaChunk is the size of the blocks record data is copied into; larger
+// records get their own.
+const (
+	arenaChunk = 64 << 10
+	arenaMax   = 4 << 10
+)
+
+// appendLocked stores a record in sh and returns its sequence number's
+// parts. s.mu must be held.
+func (s *Stream) appendLocked(sh *shard, key string, data []byte, now int64) seqParts {
+	if len(sh.recs) > 0 && sh.recs[0].arrival <= s.horizon.UnixNano() {
+		sh.trimLocked(s)
+	}
+	var d []byte
+	switch {
+	case len(data) == 0:
+	case len(data) > arenaMax:
+		d = append([]byte(nil), data...)
+	default:
+		if len(sh.arena) < len(data) {
+			sh.arena = make([]byte, arenaChunk)
+		}
+		d = sh.arena[:len(data):len(data)]
+		copy(d, data)
+		sh.arena = sh.arena[len(data):]
+	}
+	now = max(now, sh.lastNanos)
+	sh.lastNanos = now
+	c := sh.next
+	sh.next++
+	sh.recs = append(sh.recs, record{data: d, key: key, arrival: now, kms: s.enc == EncryptionTypeKMS})
+	sh.demandBytes += int64(len(data) + len(key))
+	sh.wakeLocked()
+	return seqParts{shardEpoch: sh.epoch, shardIndex: sh.index, counter: c, recordSec: now / 1e9}
+}
+
+// UpdateMaxRecordSizeInput is the input of [Service.UpdateMaxRecordSize].
+type UpdateMaxRecordSizeInput struct {
+	StreamARN string
+	// MaxRecordSizeInKiB is 1024..10240.
+	MaxRecordSizeInKiB int
+}
+
+// UpdateMaxRecordSize sets the largest record (partition key plus data) an
+// ACTIVE stream takes, from 1 MiB to 10 MiB. The shard write rate is
+// unchanged: a large record is taken by a shard with no writes in the
+// preceding second and paid off over the following ones.
+func (svc *Service) UpdateMaxRecordSize(ctx context.Context, in UpdateMaxRecordSizeInput) error {
+	if err := validateMaxRecordSize(in.MaxRecordSizeInKiB); err != nil {
+		return err
+	}
+	if in.StreamARN == "" {
+		return errValidation("streamARN", "Member must not be null")
+	}
+	s, err := svc.resolve("", in.StreamARN)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := s.lock(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if s.status != StreamStatusActive {
+		return s.errNotActive()
+	}
+	s.maxKiB = in.MaxRecordSizeInKiB
+	return nil
+}

@@ -1,0 +1,118 @@
+package stream_test
+
+import (
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/sluicehq/sluice/stream"
+)
+
+// seqFields decodes a sequence number's layout:
+// 2 | shard epoch (9 hex) | index nibble | counter (16) | 00 | record epoch (9) | shard index (8) | 2.
+func seqFields(t *testing.T, seq string) (shardEpoch, counter, recordSec, index int64) {
+	t.Helper()
+	v, ok := new(big.Int).SetString(seq, 10)
+	if !ok {
+		t.Fatalf("%q is not a number", seq)
+	}
+	hex := v.Text(16)
+	if len(hex) != 47 || hex[0] != '2' || hex[46] != '2' || hex[27:29] != "00" {
+		t.Fatalf("%s = %s in hex: not AWS's layout", seq, hex)
+	}
+	p := func(s string) int64 {
+		n, _ := new(big.Int).SetString(s, 16)
+		return n.Int64()
+	}
+	return p(hex[1:10]), p(hex[11:27]), p(hex[29:38]), p(hex[38:46])
+}
+
+func TestSequenceNumberLayout(t *testing.T) {
+	e := newEnv(t)
+	s := e.create("seq", 2)
+	e.clock.Add(90 * time.Second)
+	out := e.put(s, "a", "x")
+	if len(out.SequenceNumber) != 56 {
+		t.Fatalf("sequence number %s has %d digits, want 56", out.SequenceNumber, len(out.SequenceNumber))
+	}
+	shardEpoch, counter, recordSec, index := seqFields(t, out.SequenceNumber)
+	if shardEpoch != epoch.Unix() || recordSec != epoch.Unix()+90 || index != 0 || counter != 1 {
+		t.Fatalf("fields = epoch %d counter %d record %d index %d", shardEpoch, counter, recordSec, index)
+	}
+	// Strictly increasing within a shard, as big integers.
+	prev := out.SequenceNumber
+	for i := range 20 {
+		if i%5 == 0 {
+			e.clock.Add(time.Second)
+		}
+		next := e.put(s, "a", "y").SequenceNumber
+		if c, ok := stream.CompareSequenceNumbers(prev, next); !ok || c >= 0 {
+			t.Fatalf("%s then %s: compare = %d", prev, next, c)
+		}
+		prev = next
+	}
+}
+
+func TestCompareSequenceNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+		ok   bool
+	}{
+		{"9", "10", -1, true},
+		{"21269319989900637946712965403778482371", "49590338271490256608559692538361571095921575989136588898", -1, true},
+		{"5", "5", 0, true},
+		{"12", "11", 1, true},
+		{"", "1", 0, false},
+		{"01", "1", 0, false},
+		{"x", "1", 0, false},
+	} {
+		got, ok := stream.CompareSequenceNumbers(tc.a, tc.b)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Compare(%s, %s) = %d, %v; want %d, %v", tc.a, tc.b, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestSequenceNumberForOrdering(t *testing.T) {
+	e := newEnv(t)
+	s := e.create("order", 1)
+	first := e.put(s, "k", "1").SequenceNumber
+	out, err := s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k", Data: []byte("2"), SequenceNumberForOrdering: first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := stream.CompareSequenceNumbers(first, out.SequenceNumber); c >= 0 {
+		t.Fatalf("%s not above %s", out.SequenceNumber, first)
+	}
+	_, err = s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k", SequenceNumberForOrdering: "12345"})
+	wantErr(t, err, stream.ErrInvalidArgumentException,
+		"ExclusiveMinimumSequenceNumber 12345 used in PutRecord on stream order under account 123456789012 is invalid.")
+	_, err = s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k", SequenceNumberForOrdering: "abc"})
+	wantErr(t, err, stream.ErrValidationException, "")
+}
+
+func TestChildSequenceNumbersAboveParents(t *testing.T) {
+	e := newEnv(t)
+	s := e.create("lineage", 1)
+	parent := e.put(s, "a", "p").SequenceNumber
+	if err := e.svc.SplitShard(e.ctx, stream.SplitShardInput{StreamName: "lineage", ShardToSplit: shardID(0),
+		NewStartingHashKey: "170141183460469231731687303715884105728"}); err != nil {
+		t.Fatal(err)
+	}
+	shards := e.shards(s)
+	end := shards[0].SequenceNumberRange.EndingSequenceNumber
+	if c, _ := stream.CompareSequenceNumbers(parent, end); c >= 0 {
+		t.Fatalf("parent record %s not below its shard's end %s", parent, end)
+	}
+	_, counter, _, _ := seqFields(t, end)
+	if counter != 1<<63-1 {
+		t.Fatalf("EndingSequenceNumber counter = %x", counter)
+	}
+	for _, key := range []string{"a", "b", "c", "d"} {
+		child := e.put(s, key, "c").SequenceNumber
+		if c, _ := stream.CompareSequenceNumbers(end, child); c >= 0 {
+			t.Fatalf("child record %s not above parent end %s", child, end)
+		}
+	}
+}
