@@ -86,8 +86,8 @@ func wantAPIError(t *testing.T, err error, code string) {
 
 // must returns v, failing the test given to the returned function if err
 // is not nil: must(client.Op(ctx, in))(t).
-func must[T any](v T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
+func must[T any](v T, err error) func(t testing.TB) T {
+	return func(t testing.TB) T {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)

@@ -1,0 +1,116 @@
+package awsapi_test
+
+import (
+	"context"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/sluicehq/sluice/awsapi"
+	"github.com/sluicehq/sluice/queue"
+)
+
+// sqsEndpoint points the loopback benchmarks at another server speaking SQS
+// (e.g. moto_server) instead of an in-process sluice:
+//
+//	go test -run X -bench SQS/loopback ./awsapi -args -sqs-endpoint=http://127.0.0.1:5000
+var sqsEndpoint = flag.String("sqs-endpoint", "", "benchmark this SQS endpoint instead of an in-process sluice")
+
+// BenchmarkSQS measures SendMessage → ReceiveMessage → DeleteMessage, one
+// message per iteration (three calls), through the native API, the Go SDK
+// in memory, and the Go SDK over loopback HTTP, sequentially and with
+// parallel clients.
+func BenchmarkSQS(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		svc := queue.New()
+		defer svc.Close()
+		q, err := svc.CreateQueue(ctx, queue.CreateQueueInput{QueueName: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := q.SendMessage(ctx, queue.SendMessageInput{MessageBody: "hello"}); err != nil {
+				b.Fatal(err)
+			}
+			out, err := q.ReceiveMessage(ctx, queue.ReceiveMessageInput{})
+			if err != nil || len(out.Messages) != 1 {
+				b.Fatal(err, len(out.Messages))
+			}
+			if _, err := q.DeleteMessage(ctx, queue.DeleteMessageInput{ReceiptHandle: out.Messages[0].ReceiptHandle}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	})
+	b.Run("inmemory", func(b *testing.B) {
+		svc := queue.New()
+		defer svc.Close()
+		benchSQSClient(b, "http://sluice.local", awsapi.HTTPClient(awsapi.New(awsapi.WithQueues(svc))), false)
+	})
+	for _, parallel := range []bool{false, true} {
+		name := "loopback"
+		if parallel {
+			name = "loopback-parallel"
+		}
+		b.Run(name, func(b *testing.B) {
+			base := *sqsEndpoint
+			if base == "" {
+				svc := queue.New()
+				defer svc.Close()
+				srv := httptest.NewServer(awsapi.New(awsapi.WithQueues(svc)))
+				defer srv.Close()
+				base = srv.URL
+			}
+			tr := http.DefaultTransport.(*http.Transport).Clone()
+			tr.MaxIdleConnsPerHost = 64
+			benchSQSClient(b, base, &http.Client{Transport: tr}, parallel)
+		})
+	}
+}
+
+func benchSQSClient(b *testing.B, base string, hc *http.Client, parallel bool) {
+	c := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(base), HTTPClient: hc, RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
+	name := "bench"
+	if parallel {
+		name = "bench-parallel"
+	}
+	url := must(c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)}))(b).QueueUrl
+	one := func(ctx context.Context) {
+		if _, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("hello")}); err != nil {
+			b.Error(err)
+			return
+		}
+		out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		for _, m := range out.Messages {
+			if _, err := c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: url, ReceiptHandle: m.ReceiptHandle}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	}
+	if parallel {
+		b.SetParallelism(4)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				one(ctx)
+			}
+		})
+	} else {
+		for b.Loop() {
+			one(ctx)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	_, _ = c.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: url})
+}

@@ -1,0 +1,145 @@
+package awsapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"testing/synctest"
+
+	"github.com/sluicehq/sluice/awsapi"
+	"github.com/sluicehq/sluice/internal/clock"
+	"github.com/sluicehq/sluice/pubsub"
+	"github.com/sluicehq/sluice/queue"
+)
+
+// serve runs one request through h and returns the recorded response.
+func serve(h http.Handler, method, target string, header http.Header, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, bytes.NewReader(body))
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func sqsJSONHeader(op string) http.Header {
+	return http.Header{"X-Amz-Target": {"AmazonSQS." + op}, "Content-Type": {"application/x-amz-json-1.0"}}
+}
+
+var formHeader = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+
+func TestBodyLimit(t *testing.T) {
+	h := awsapi.New(awsapi.WithQueues(queue.New()), awsapi.WithPubSub(pubsub.New()), awsapi.WithMaxBodyBytes(1024))
+	big := `{"QueueName":"` + strings.Repeat("x", 2000) + `"}`
+	rec := serve(h, http.MethodPost, "/", sqsJSONHeader("CreateQueue"), []byte(big))
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "RequestEntityTooLarge") {
+		t.Fatalf("JSON: %d %s", rec.Code, rec.Body)
+	}
+	form := url.Values{"Action": {"Publish"}, "Version": {"2010-03-31"}, "Message": {strings.Repeat("x", 2000)}}.Encode()
+	rec = serve(h, http.MethodPost, "/", formHeader, []byte(form))
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "<Code>RequestEntityTooLarge</Code>") {
+		t.Fatalf("query: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestMalformedRequests(t *testing.T) {
+	h := awsapi.New(awsapi.WithQueues(queue.New()), awsapi.WithPubSub(pubsub.New()))
+	for _, tc := range []struct {
+		name, method, target string
+		header               http.Header
+		body                 string
+		status               int
+		code                 string
+	}{
+		{"json syntax", "POST", "/", sqsJSONHeader("CreateQueue"), `{"QueueName":`, 400, "SerializationException"},
+		{"json types", "POST", "/", sqsJSONHeader("SendMessage"), `{"QueueUrl":7,"DelaySeconds":"x"}`, 400, "SerializationException"},
+		{"json unknown op", "POST", "/", sqsJSONHeader("Explode"), `{}`, 400, "UnknownOperationException"},
+		{"unknown target", "POST", "/", http.Header{"X-Amz-Target": {"Nope_2020.Op"}}, `{}`, 400, "UnknownOperationException"},
+		{"no action", "POST", "/", formHeader, `Version=2012-11-05`, 400, "MissingAction"},
+		{"bad escape", "POST", "/", formHeader, `Action=ListQueues&x=%zz`, 400, "MalformedQueryString"},
+		{"sns unknown action", "POST", "/", formHeader, `Action=Explode&Version=2010-03-31`, 400, "InvalidAction"},
+		{"sns bad base64", "POST", "/", formHeader, `Action=Publish&Version=2010-03-31&TopicArn=arn:aws:sns:us-east-1:123456789012:t&Message=m&MessageAttributes.entry.1.Name=a&MessageAttributes.entry.1.Value.DataType=Binary&MessageAttributes.entry.1.Value.BinaryValue=!!`, 400, "InvalidParameterValue"},
+		{"method", "DELETE", "/", nil, ``, 400, "InvalidAction"},
+		{"missing queue url", "POST", "/", sqsJSONHeader("SendMessage"), `{"MessageBody":"x"}`, 400, "MissingParameter"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := serve(h, tc.method, tc.target, tc.header, []byte(tc.body))
+			if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.code) {
+				t.Fatalf("got %d %s, want %d %s", rec.Code, rec.Body, tc.status, tc.code)
+			}
+		})
+	}
+}
+
+// fuzzServe runs one request through a handler over fresh services inside a
+// synctest bubble, so long polls end at once, and fails on a 5xx.
+func fuzzServe(t *testing.T, header http.Header, body []byte) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clock.New()
+		queues := queue.New(queue.WithClock(clk))
+		noNet := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("no network") })}
+		topics := pubsub.New(pubsub.WithClock(clk), pubsub.WithQueues(queues), pubsub.WithDigestSignatures(), pubsub.WithHTTPClient(noNet))
+		defer func() { _ = queues.Close(); _ = topics.Close() }()
+		if _, err := queues.CreateQueue(ctx, queue.CreateQueueInput{QueueName: "q"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := topics.CreateTopic(ctx, pubsub.CreateTopicInput{Name: "t"}); err != nil {
+			t.Fatal(err)
+		}
+		h := awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithMaxBodyBytes(1<<16))
+		rec := serve(h, http.MethodPost, "/", header, body)
+		if rec.Code >= 500 {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if rec.Code != http.StatusOK && !strings.Contains(rec.Body.String(), "Code") && !json.Valid(rec.Body.Bytes()) {
+			t.Fatalf("error without a code: %d %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func FuzzSQSJSON(f *testing.F) {
+	const q = `"QueueUrl":"http://h/123456789012/q"`
+	for _, s := range [][2]string{
+		{"CreateQueue", `{"QueueName":"a","Attributes":{"VisibilityTimeout":"5","RedrivePolicy":"{\"maxReceiveCount\":\"2\"}"},"tags":{"k":"v"}}`},
+		{"SendMessage", `{` + q + `,"MessageBody":"hi","DelaySeconds":1,"MessageAttributes":{"a":{"DataType":"Binary","BinaryValue":"AQI="}}}`},
+		{"SendMessageBatch", `{` + q + `,"Entries":[{"Id":"1","MessageBody":"x"},{"Id":"1"}]}`},
+		{"ReceiveMessage", `{` + q + `,"WaitTimeSeconds":20,"MaxNumberOfMessages":10,"MessageSystemAttributeNames":["All"]}`},
+		{"DeleteMessageBatch", `{` + q + `,"Entries":[{"Id":"1","ReceiptHandle":"x"}]}`},
+		{"SetQueueAttributes", `{` + q + `,"Attributes":{"Policy":"{}","MaximumMessageSize":"1024"}}`},
+		{"ListQueues", `{"MaxResults":1,"NextToken":"zz"}`},
+		{"StartMessageMoveTask", `{"SourceArn":"arn:aws:sqs:us-east-1:123456789012:q"}`},
+	} {
+		f.Add(s[0], []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, op string, body []byte) {
+		fuzzServe(t, sqsJSONHeader(op), body)
+	})
+}
+
+func FuzzQuery(f *testing.F) {
+	for _, s := range []string{
+		"Action=SendMessage&Version=2012-11-05&QueueUrl=http://h/123456789012/q&MessageBody=x&MessageAttribute.1.Name=a&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v",
+		"Action=SendMessageBatch&Version=2012-11-05&QueueUrl=/123456789012/q&SendMessageBatchRequestEntry.1.Id=a&SendMessageBatchRequestEntry.1.MessageBody=b&SendMessageBatchRequestEntry.1.DelaySeconds=1",
+		"Action=ReceiveMessage&Version=2012-11-05&QueueUrl=http://h/123456789012/q&WaitTimeSeconds=20&AttributeName.1=All",
+		"Action=CreateQueue&Version=2012-11-05&QueueName=z&Attribute.1.Name=FifoQueue&Attribute.1.Value=true",
+		"Action=Publish&Version=2010-03-31&TopicArn=arn:aws:sns:us-east-1:123456789012:t&Message=m&MessageAttributes.entry.1.Name=a&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=v",
+		"Action=PublishBatch&Version=2010-03-31&TopicArn=arn:aws:sns:us-east-1:123456789012:t&PublishBatchRequestEntries.member.1.Id=1&PublishBatchRequestEntries.member.1.Message=m",
+		"Action=Subscribe&Version=2010-03-31&TopicArn=arn:aws:sns:us-east-1:123456789012:t&Protocol=sqs&Endpoint=arn:aws:sqs:us-east-1:123456789012:q&Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true",
+		"Action=CreateTopic&Version=2010-03-31&Name=u&Tags.member.1.Key=k&Tags.member.1.Value=v",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fuzzServe(t, formHeader, []byte(body))
+	})
+}
