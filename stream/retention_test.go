@@ -11,7 +11,9 @@ import (
 func TestRetentionPeriodRules(t *testing.T) {
 	e := newEnv(t)
 	s := e.create("ret", 1)
-	in := func(h int) stream.RetentionPeriodInput { return stream.RetentionPeriodInput{StreamName: "ret", RetentionPeriodHours: h} }
+	in := func(h int) stream.RetentionPeriodInput {
+		return stream.RetentionPeriodInput{StreamName: "ret", RetentionPeriodHours: h}
+	}
 	wantErr(t, e.svc.IncreaseStreamRetentionPeriod(e.ctx, in(8761)), stream.ErrInvalidArgumentException, "")
 	wantErr(t, e.svc.DecreaseStreamRetentionPeriod(e.ctx, in(23)), stream.ErrInvalidArgumentException,
 		"Minimum allowed retention period is 24 hours. Requested retention period (23 hours) is too short.")
