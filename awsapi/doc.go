@@ -25,6 +25,9 @@
 //   - SNS: the query protocol, including GET requests such as the
 //     SubscribeURL and UnsubscribeURL of SNS messages, and the signing
 //     certificate at /SimpleNotificationService-sluice.pem.
+//   - Kinesis Data Streams: AWS JSON 1.1 (X-Amz-Target:
+//     Kinesis_20131202.<Op>), blobs in base64, timestamps in epoch seconds,
+//     and SubscribeToShard as an application/vnd.amazon.eventstream response.
 //
 // Authorization headers are read for their region (logged) and never
 // verified. Bodies are limited to [DefaultMaxBodyBytes]; a malformed request
@@ -42,4 +45,6 @@
 //   - sqs_json.go: the SQS JSON 1.0 codec.
 //   - sqs_query.go: the SQS query codec.
 //   - sns_query.go: the SNS query codec.
+//   - kinesis_json.go: the Kinesis JSON 1.1 codec.
+//   - eventstream.go: event-stream framing and SubscribeToShard.
 package awsapi

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
@@ -18,6 +19,7 @@ import (
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/pubsub"
 	"github.com/sluicehq/sluice/queue"
+	"github.com/sluicehq/sluice/stream"
 )
 
 // env is a handler over fresh services on a mock clock, and SDK clients
@@ -26,6 +28,8 @@ type env struct {
 	clock   *clock.Mock
 	queues  *queue.Service
 	topics  *pubsub.Service
+	streams *stream.Service
+	kinesis *kinesis.Client
 	handler http.Handler
 	sqs     *sqs.Client
 	sns     *sns.Client
@@ -57,8 +61,9 @@ func newEnv(t *testing.T, loopback bool) *env {
 	e.queues = queue.New(queue.WithClock(mock))
 	e.topics = pubsub.New(pubsub.WithClock(mock), pubsub.WithQueues(e.queues), pubsub.WithDigestSignatures(),
 		pubsub.WithEndpointURL(e.base))
-	e.handler = awsapi.New(awsapi.WithQueues(e.queues), awsapi.WithPubSub(e.topics))
-	t.Cleanup(func() { _ = e.queues.Close(); _ = e.topics.Close() })
+	e.streams = stream.New(stream.WithClock(mock))
+	e.handler = awsapi.New(awsapi.WithQueues(e.queues), awsapi.WithPubSub(e.topics), awsapi.WithStreams(e.streams))
+	t.Cleanup(func() { _ = e.queues.Close(); _ = e.topics.Close(); _ = e.streams.Close() })
 	if loopback {
 		e.http = srv.Client()
 	} else {
@@ -68,6 +73,8 @@ func newEnv(t *testing.T, loopback bool) *env {
 	e.sqs = sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,
 		Credentials: creds, RetryMaxAttempts: 1})
 	e.sns = sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,
+		Credentials: creds, RetryMaxAttempts: 1})
+	e.kinesis = kinesis.New(kinesis.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,
 		Credentials: creds, RetryMaxAttempts: 1})
 	return e
 }
@@ -97,3 +104,6 @@ func must[T any](v T, err error) func(t testing.TB) T {
 }
 
 var ctx = context.Background()
+
+// asError is errors.As, for a pointer to a typed SDK error.
+func asError[T error](err error, target *T) bool { return errors.As(err, target) }

@@ -1,4 +1,4 @@
-// Command sluice serves Amazon SQS and SNS, in memory, on one port, for AWS
+// Command sluice serves Amazon SQS, SNS and Kinesis Data Streams, in memory, on one port, for AWS
 // SDKs and CLIs of any language:
 //
 //	go run ./cmd/sluice                     # 127.0.0.1:4566
@@ -42,6 +42,7 @@ import (
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/pubsub"
 	"github.com/sluicehq/sluice/queue"
+	"github.com/sluicehq/sluice/stream"
 )
 
 func main() {
@@ -104,10 +105,12 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	queues := queue.New(queue.WithClock(clk), queue.WithRegion(*region), queue.WithAccount(*account), queue.WithLogger(log))
 	topics := pubsub.New(pubsub.WithClock(clk), pubsub.WithRegion(*region), pubsub.WithAccount(*account),
 		pubsub.WithLogger(log), pubsub.WithQueues(queues), pubsub.WithEndpointURL(base))
-	defer func() { _ = queues.Close(); _ = topics.Close() }()
+	streams := stream.New(stream.WithClock(clk), stream.WithRegion(*region), stream.WithAccount(*account), stream.WithLogger(log))
+	defer func() { _ = queues.Close(); _ = topics.Close(); _ = streams.Close() }()
 
 	mux := http.NewServeMux()
-	mux.Handle("/", awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithLogger(log)))
+	mux.Handle("/", awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithStreams(streams),
+		awsapi.WithLogger(log)))
 	admin := &admin{clock: clk, mock: mock}
 	mux.HandleFunc("GET /_sluice/health", admin.health)
 	mux.HandleFunc("GET /_sluice/clock", admin.now)
@@ -132,6 +135,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	defer cancel()
 	// Long polls end at once with an error rather than hold the shutdown.
 	_ = queues.Close()
+	_ = streams.Close()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
