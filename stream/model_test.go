@@ -61,14 +61,14 @@ type smRecord struct {
 }
 
 type smMachine struct {
-	ctx       context.Context
-	clock     *clock.Mock
-	svc       *stream.Service
-	s         *stream.Stream
-	records   []*smRecord
-	byData    map[string]*smRecord
-	ret       time.Duration
-	horizon   time.Time
+	ctx     context.Context
+	clock   *clock.Mock
+	svc     *stream.Service
+	s       *stream.Stream
+	records []*smRecord
+	byData  map[string]*smRecord
+	ret     time.Duration
+	horizon time.Time
 }
 
 func newSM(t *rapid.T) *smMachine {
@@ -211,7 +211,9 @@ func (m *smMachine) get(t *rapid.T) {
 
 func (m *smMachine) openShards(t *rapid.T) []stream.Shard {
 	open := m.listShards(t, &stream.ShardFilter{Type: stream.AtLatest})
-	slices.SortFunc(open, func(a, b stream.Shard) int { return bigKey(a.HashKeyRange.StartingHashKey).Cmp(bigKey(b.HashKeyRange.StartingHashKey)) })
+	slices.SortFunc(open, func(a, b stream.Shard) int {
+		return bigKey(a.HashKeyRange.StartingHashKey).Cmp(bigKey(b.HashKeyRange.StartingHashKey))
+	})
 	return open
 }
 
