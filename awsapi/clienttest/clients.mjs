@@ -11,12 +11,23 @@ import {
   SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand, DeleteTopicCommand, GetTopicAttributesCommand,
   NotFoundException,
 } from "@aws-sdk/client-sns";
+import {
+  KinesisClient, CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordsCommand, ListShardsCommand,
+  GetShardIteratorCommand, GetRecordsCommand, DeleteStreamCommand, ResourceNotFoundException,
+  RegisterStreamConsumerCommand, SubscribeToShardCommand,
+} from "@aws-sdk/client-kinesis";
 import { createHash } from "node:crypto";
 
 const endpoint = process.env.SLUICE_URL ?? "http://127.0.0.1:4566";
 const common = { region: "us-east-1", endpoint, maxAttempts: 1, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 const sqs = new SQSClient(common);
 const sns = new SNSClient(common);
+const kinesis = new KinesisClient(common);
+
+async function advance(by) {
+  const r = await fetch(`${endpoint}/_sluice/clock/advance?by=${by}`, { method: "POST" });
+  expect(r.ok, `advance: ${r.status}`);
+}
 
 function expect(cond, what) {
   if (!cond) throw new Error(what);
@@ -71,7 +82,39 @@ async function checkSNS() {
   expect(e instanceof NotFoundException, `error class ${e.name}`);
 }
 
-export const checks = [checkSQS, checkSNS];
+async function checkKinesis() {
+  const StreamName = "js-events";
+  await kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
+  await advance("1m");
+  const { StreamDescriptionSummary: sum } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName }));
+  expect(sum.StreamStatus === "ACTIVE" && sum.StreamCreationTimestamp instanceof Date, `summary ${JSON.stringify(sum)}`);
+  const records = Array.from({ length: 5 }, (_, i) => ({ PartitionKey: `k${i}`, Data: new Uint8Array([i, 255]) }));
+  const put = await kinesis.send(new PutRecordsCommand({ StreamARN: sum.StreamARN, Records: records }));
+  expect(put.FailedRecordCount === 0 && put.Records.length === 5, `PutRecords ${JSON.stringify(put)}`);
+  const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName }));
+  const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: Shards[0].ShardId, ShardIteratorType: "TRIM_HORIZON" }));
+  const got = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+  expect(got.Records.length === 5 && got.Records[4].Data[0] === 4 && got.Records[4].Data[1] === 255, `GetRecords ${JSON.stringify(got)}`);
+  expect(got.Records[0].ApproximateArrivalTimestamp instanceof Date, "arrival timestamp");
+
+  // Enhanced fan-out: SubscribeToShard's event stream over HTTP/2.
+  const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: sum.StreamARN, ConsumerName: "js-app" }));
+  await advance("1m");
+  const sub = await kinesis.send(new SubscribeToShardCommand({
+    ConsumerARN: Consumer.ConsumerARN, ShardId: Shards[0].ShardId, StartingPosition: { Type: "TRIM_HORIZON" },
+  }));
+  for await (const event of sub.EventStream) {
+    const ev = event.SubscribeToShardEvent;
+    expect(ev && ev.Records.length === 5 && ev.ContinuationSequenceNumber, `event ${JSON.stringify(event)}`);
+    break;
+  }
+  await kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
+  await advance("1m");
+  const e = await errorOf(kinesis.send(new DescribeStreamSummaryCommand({ StreamName })));
+  expect(e instanceof ResourceNotFoundException, `error class ${e.name}`);
+}
+
+export const checks = [checkSQS, checkSNS, checkKinesis];
 
 async function main() {
   let passed = 0;
@@ -86,6 +129,7 @@ async function main() {
       console.log(`FAIL ${check.name}: ${e.stack}`);
     }
   }
+  for (const c of [sqs, sns, kinesis]) c.destroy(); // closes the HTTP/2 session of the event stream
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 }

@@ -171,7 +171,61 @@ def check_cli():
     aws("sns", "delete-topic", "--topic-arn", topic)
 
 
-CHECKS = [check_sqs, check_sns, check_cli]
+def clock_now():
+    with urllib.request.urlopen(URL + "/_sluice/clock") as r:
+        import datetime
+        return datetime.datetime.fromisoformat(json.load(r)["now"].replace("Z", "+00:00"))
+
+
+def check_kinesis():
+    k = client("kinesis")
+    k.create_stream(StreamName="py-events", ShardCount=2)
+    advance("1m")  # CREATING -> ACTIVE
+    summary = k.describe_stream_summary(StreamName="py-events")["StreamDescriptionSummary"]
+    expect(summary["StreamStatus"] == "ACTIVE" and summary["OpenShardCount"] == 2, "summary %s" % summary)
+    arn = summary["StreamARN"]
+    start = clock_now()
+    put = k.put_record(StreamName="py-events", PartitionKey="pk", Data=b"hello\x00")
+    out = k.put_records(StreamARN=arn, Records=[{"PartitionKey": "k%d" % i, "Data": bytes([i])} for i in range(20)])
+    expect(out["FailedRecordCount"] == 0 and len(out["Records"]) == 20, "put_records %s" % out)
+    shards = k.list_shards(StreamName="py-events")["Shards"]
+    expect(len(shards) == 2, "list_shards")
+    total = 0
+    for s in shards:
+        # botocore sends whole seconds: the clock is at a whole second.
+        it = k.get_shard_iterator(StreamName="py-events", ShardId=s["ShardId"], ShardIteratorType="AT_TIMESTAMP",
+                                  Timestamp=start)["ShardIterator"]
+        got = k.get_records(ShardIterator=it)
+        total += len(got["Records"])
+        for r in got["Records"]:
+            expect(r["ApproximateArrivalTimestamp"] == start, "arrival %s vs %s" % (r["ApproximateArrivalTimestamp"], start))
+            if r["SequenceNumber"] == put["SequenceNumber"]:
+                expect(r["Data"] == b"hello\x00", "data %r" % r["Data"])
+    expect(total == 21, "read %d records" % total)
+
+    consumer = k.register_stream_consumer(StreamARN=arn, ConsumerName="py-app")["Consumer"]
+    advance("1m")
+    sub = k.subscribe_to_shard(ConsumerARN=consumer["ConsumerARN"], ShardId=shards[0]["ShardId"],
+                               StartingPosition={"Type": "TRIM_HORIZON"})
+    for event in sub["EventStream"]:
+        recs = event["SubscribeToShardEvent"]["Records"]
+        expect(len(recs) > 0 and "ContinuationSequenceNumber" in event["SubscribeToShardEvent"], "event %s" % event)
+        break
+    sub["EventStream"].close()
+    k.deregister_stream_consumer(ConsumerARN=consumer["ConsumerARN"])
+
+    k.add_tags_to_stream(StreamName="py-events", Tags={"team": "py"})
+    expect(k.list_tags_for_stream(StreamName="py-events")["Tags"] == [{"Key": "team", "Value": "py"}], "tags")
+    k.delete_stream(StreamName="py-events")
+    advance("1m")
+    code, e = error_code(k.describe_stream_summary, StreamName="py-events")
+    expect(code == "ResourceNotFoundException" and isinstance(e, k.exceptions.ResourceNotFoundException),
+           "missing stream: %s" % code)
+    p = aws("kinesis", "describe-stream-summary", "--stream-name", "nope", ok=False)
+    expect(p.returncode != 0 and "ResourceNotFoundException" in p.stderr, "cli kinesis error: %s" % p.stderr)
+
+
+CHECKS = [check_sqs, check_sns, check_cli, check_kinesis]
 EXTRA = []  # further services register here
 
 

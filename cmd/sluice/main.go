@@ -118,6 +118,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// HTTP/1.1, and HTTP/2 without TLS (prior knowledge), which the
+	// JavaScript SDK's Kinesis client speaks.
+	srv.Protocols = new(http.Protocols)
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetUnencryptedHTTP2(true)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("sluice listening", "addr", ln.Addr().String(), "region", *region, "account", *account, "clock", *clockMode)

@@ -127,6 +127,18 @@ func TestServerManualClock(t *testing.T) {
 
 func TestServerRealClock(t *testing.T) {
 	base := start(t)
+	// HTTP/2 with prior knowledge, as the JavaScript SDK's Kinesis client speaks.
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	resp, err := (&http.Client{Transport: tr}).Get(base + "/_sluice/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != 200 {
+		t.Fatalf("h2c health: %s %d", resp.Proto, resp.StatusCode)
+	}
+	tr.CloseIdleConnections()
 	if status, _ := call(t, http.MethodPost, base+"/_sluice/clock/advance?by=1s"); status != http.StatusConflict {
 		t.Fatalf("advance on the real clock: %d, want 409", status)
 	}
