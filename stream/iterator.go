@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -86,8 +87,10 @@ func (svc *Service) encodeIterator(t iterToken) string {
 }
 
 func (svc *Service) decodeIterator(s string) (iterToken, bool) {
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || len(b) < 30+tokenMACSize || b[0] != tokenVersion {
+	// Strict, and no line breaks (which the decoder skips): one token has
+	// one text.
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil || strings.ContainsAny(s, "\r\n") || len(b) < 30+tokenMACSize || b[0] != tokenVersion {
 		return iterToken{}, false
 	}
 	payload, sum := b[:len(b)-tokenMACSize], b[len(b)-tokenMACSize:]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
+	"strings"
 	"time"
 )
 
@@ -97,9 +98,9 @@ func (svc *Service) encodeListToken(st listState) string {
 }
 
 func (svc *Service) decodeListToken(tok string) (listState, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(tok)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(tok)
 	const head = 1 + 8*3 + 1 + 8*2
-	if err != nil || len(b) < head+tokenMACSize || b[0] != 2 {
+	if err != nil || strings.ContainsAny(tok, "\r\n") || len(b) < head+tokenMACSize || b[0] != 2 {
 		return listState{}, false
 	}
 	payload, sum := b[:len(b)-tokenMACSize], b[len(b)-tokenMACSize:]
