@@ -1,0 +1,232 @@
+package firehose
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+)
+
+// lane is what a buffer holds: destination records, error-output records
+// or source backups.
+type lane uint8
+
+const (
+	laneMain   lane = iota // records for the destination
+	laneError              // JSON lines for the error output, sub = error-output-type
+	laneBackup             // source records (S3BackupMode Enabled) or all records (AllData...)
+)
+
+// bufKey identifies a buffer: a lane and, for the main lane, a partition.
+type bufKey struct {
+	lane lane
+	sub  string
+}
+
+// buffer is one open buffer.
+type buffer struct {
+	key      bufKey
+	openedAt time.Time
+	first    time.Time // arrival of the oldest record
+	body     []byte    // the records, concatenated
+	ends     []int     // end offset of each record in body
+	keys     map[string]string
+	due      deadline
+}
+
+// deadline is an entry of a delivery stream's deadline tree: a buffer's
+// interval end or a failed delivery's next attempt.
+type deadline struct {
+	at  time.Time
+	seq uint64
+	buf *buffer
+	job *job
+}
+
+func deadlineLess(a, b deadline) bool {
+	if !a.at.Equal(b.at) {
+		return a.at.Before(b.at)
+	}
+	return a.seq < b.seq
+}
+
+// limits returns the size and interval of a lane's buffers.
+func (c *destination) limits(l lane) (int, time.Duration) {
+	switch {
+	case l == laneMain:
+		return c.size, c.interval
+	case l == laneBackup && c.backup != nil:
+		return *c.backup.BufferingHints.SizeInMBs << 20, time.Duration(*c.backup.BufferingHints.IntervalInSeconds) * time.Second
+	}
+	return c.s3Size, c.s3Intv
+}
+
+// appendLocked adds one record to the buffer of key, opening it if
+// needed, and returns the jobs of a buffer that reached its size. d.mu
+// must be held.
+func (d *DeliveryStream) appendLocked(key bufKey, keys map[string]string, data []byte, arrival, now time.Time, jobs []*job) []*job {
+	b := d.buffers[key]
+	if b == nil {
+		b = &buffer{key: key, openedAt: now, first: arrival, keys: keys}
+		_, intv := d.dest.limits(key.lane)
+		d.seq++
+		b.due = deadline{at: now.Add(intv), seq: d.seq, buf: b}
+		d.deadlines.ReplaceOrInsert(b.due)
+		d.buffers[key] = b
+	}
+	b.body = append(b.body, data...)
+	b.ends = append(b.ends, len(b.body))
+	size, _ := d.dest.limits(key.lane)
+	if len(b.body) >= size {
+		jobs = append(jobs, d.flushLocked(b, now))
+	}
+	return jobs
+}
+
+// flushLocked closes a buffer and returns the job delivering it. d.mu must
+// be held.
+func (d *DeliveryStream) flushLocked(b *buffer, now time.Time) *job {
+	d.deadlines.Delete(b.due)
+	delete(d.buffers, b.key)
+	return d.newJobLocked(b, now)
+}
+
+// catchUpLocked flushes every buffer whose interval ended and collects
+// every retry that is due, in deadline order. d.mu must be held.
+func (d *DeliveryStream) catchUpLocked(now time.Time) []*job {
+	var jobs []*job
+	for {
+		e, ok := d.deadlines.Min()
+		if !ok || e.at.After(now) {
+			break
+		}
+		d.deadlines.DeleteMin()
+		if e.buf != nil {
+			delete(d.buffers, e.buf.key)
+			jobs = append(jobs, d.newJobLocked(e.buf, now))
+		} else {
+			e.job.scheduled = false
+			jobs = append(jobs, e.job)
+		}
+	}
+	return jobs
+}
+
+// armLocked points the stream's timer at its earliest deadline. d.mu must
+// be held.
+func (d *DeliveryStream) armLocked(now time.Time) {
+	if d.stopped {
+		return
+	}
+	e, ok := d.deadlines.Min()
+	if !ok {
+		if d.timer != nil {
+			d.timer.Stop()
+			d.timer = nil
+		}
+		return
+	}
+	if d.timer != nil && d.timerAt.Equal(e.at) {
+		return
+	}
+	if d.timer != nil {
+		d.timer.Stop()
+	}
+	d.timerAt = e.at
+	d.timer = d.svc.cfg.clock.AfterFunc(max(e.at.Sub(now), 0), d.onTimer)
+}
+
+// onTimer runs on the clock's goroutine when the earliest deadline comes.
+func (d *DeliveryStream) onTimer() {
+	d.mu.Lock()
+	if d.stopped {
+		d.mu.Unlock()
+		return
+	}
+	d.timer = nil
+	now := d.mono.Now(d.svc.cfg.clock)
+	jobs := d.catchUpLocked(now)
+	d.armLocked(now)
+	d.mu.Unlock()
+	d.run(jobs)
+}
+
+// scheduleLocked puts a job back in the deadline tree for a retry at at.
+// d.mu must be held.
+func (d *DeliveryStream) scheduleLocked(j *job, at, now time.Time) {
+	d.seq++
+	j.scheduled = true
+	j.due = deadline{at: at, seq: d.seq, job: j}
+	d.deadlines.ReplaceOrInsert(j.due)
+	d.armLocked(now)
+}
+
+// backoff is AWS's retry delay: 1 s · 2^n, ±15 %, at most 120 s.
+func (d *DeliveryStream) backoffLocked(attempt int) time.Duration {
+	base := math.Min(float64(time.Second)*math.Pow(2, float64(attempt-1)), float64(120*time.Second))
+	jitter := 1 + (d.rng.Float64()*0.3 - 0.15)
+	return time.Duration(base * jitter)
+}
+
+// errorLine is one record of the error output, as AWS writes it.
+type errorLine struct {
+	AttemptsMade           int    `json:"attemptsMade"`
+	ArrivalTimestamp       int64  `json:"arrivalTimestamp"`
+	ErrorCode              string `json:"errorCode"`
+	ErrorMessage           string `json:"errorMessage"`
+	AttemptEndingTimestamp int64  `json:"attemptEndingTimestamp"`
+	RawData                string `json:"rawData"`
+	LambdaArn              string `json:"lambdaArn,omitempty"`
+	EsDocumentID           string `json:"esDocumentId,omitempty"`
+	EsIndexName            string `json:"esIndexName,omitempty"`
+	EsTypeName             string `json:"esTypeName,omitempty"`
+	SubsequenceNumber      *int   `json:"subsequenceNumber,omitempty"`
+	DataID                 string `json:"dataId,omitempty"`
+}
+
+// failLocked writes failed records to the error lane. d.mu must be held.
+func (d *DeliveryStream) failLocked(fs []failedRecord, now time.Time, jobs []*job) []*job {
+	for _, f := range fs {
+		line := errorLine{
+			AttemptsMade:           max(f.attempts, 1),
+			ArrivalTimestamp:       f.arrival.UnixMilli(),
+			ErrorCode:              f.code,
+			ErrorMessage:           f.message,
+			AttemptEndingTimestamp: f.at.UnixMilli(),
+			RawData:                base64.StdEncoding.EncodeToString(f.raw),
+			LambdaArn:              f.lambdaARN,
+		}
+		if f.errorType == ErrorOutputHTTPEndpointFailed {
+			line.SubsequenceNumber = new(0)
+			line.DataID = f.dataID
+		}
+		b, _ := json.Marshal(line)
+		b = append(b, '\n')
+		d.metrics.add(mFailedRecords, 1)
+		jobs = d.appendLocked(bufKey{lane: laneError, sub: f.errorType}, nil, b, f.arrival, now, jobs)
+	}
+	return jobs
+}
+
+// recordID renders the id of the n-th record of a stream: 56 decimal
+// digits like AWS's.
+func recordID(n uint64) string {
+	var b [56]byte
+	const head = "49546986683135544286507457936321625675700192471156785154"
+	copy(b[:], head)
+	for i := 36; i < 56; i++ {
+		b[i] = '0'
+	}
+	s := strconv.AppendUint(nil, n, 10)
+	copy(b[56-len(s):], s)
+	return string(b[:])
+}
+
+// run performs jobs with no lock held. A failed job is rescheduled.
+func (d *DeliveryStream) run(jobs []*job) {
+	for _, j := range jobs {
+		d.perform(context.Background(), j)
+	}
+}
