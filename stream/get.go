@@ -149,10 +149,12 @@ func (s *Stream) readLocked(sh *shard, pos uint64, limit, maxBytes int, now time
 		out.Records = []Record{}
 		return out, pos, 0
 	}
-	avail := sh.recs[pos-sh.first:]
+	base := int(pos - sh.first)
+	avail := sh.recs.len() - base
 	n, size := 0, 0
-	for n < len(avail) && n < limit {
-		sz := len(avail[n].data) + len(avail[n].key)
+	for n < avail && n < limit {
+		r := sh.recs.at(base + n)
+		sz := len(r.data) + len(r.key)
 		if size+sz > maxBytes {
 			break
 		}
@@ -163,11 +165,12 @@ func (s *Stream) readLocked(sh *shard, pos uint64, limit, maxBytes int, now time
 	buf := make([]byte, 0, n*seqLen)
 	ends := make([]int32, n)
 	p := seqParts{shardEpoch: sh.epoch, shardIndex: sh.index}
+	var fm seqFormatter
 	for i := range recs {
-		r := &avail[i]
+		r := sh.recs.at(base + i)
 		p.counter = pos + uint64(i)
 		p.recordSec = r.arrival / 1e9
-		buf = p.appendTo(buf)
+		buf = fm.appendTo(buf, p)
 		ends[i] = int32(len(buf))
 		enc := EncryptionTypeNone
 		if r.kms {
@@ -191,7 +194,7 @@ func (s *Stream) readLocked(sh *shard, pos uint64, limit, maxBytes int, now time
 	out.Records = recs
 	next := pos + uint64(n)
 	if next < sh.next {
-		out.MillisBehindLatest = max(1, now.Sub(time.Unix(0, avail[n].arrival)).Milliseconds())
+		out.MillisBehindLatest = max(1, now.Sub(time.Unix(0, sh.recs.at(base+n).arrival)).Milliseconds())
 	}
 	return out, next, size
 }

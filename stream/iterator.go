@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"sort"
 	"strings"
 	"time"
 )
@@ -215,7 +214,7 @@ func (s *Stream) positionLocked(sh *shard, typ ShardIteratorType, seq string, ts
 				ms, now.UnixMilli())
 		}
 		t := ts.UnixNano()
-		pos = sh.first + uint64(sort.Search(len(sh.recs), func(i int) bool { return sh.recs[i].arrival >= t }))
+		pos = sh.first + uint64(sh.recs.search(func(r *record) bool { return r.arrival >= t }))
 	}
 	return pos, nil
 }

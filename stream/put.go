@@ -152,7 +152,8 @@ func (s *Stream) PutRecord(ctx context.Context, in PutRecordInput) (PutRecordOut
 		return PutRecordOutput{}, ErrProvisionedThroughputExceededException.WithMessage(s.errThrottled(sh))
 	}
 	p := s.appendLocked(sh, in.PartitionKey, in.Data, now)
-	return PutRecordOutput{ShardId: sh.id, SequenceNumber: p.String(), EncryptionType: s.enc}, nil
+	seq := string(sh.seqs.appendTo(make([]byte, 0, seqLen), p))
+	return PutRecordOutput{ShardId: sh.id, SequenceNumber: seq, EncryptionType: s.enc}, nil
 }
 
 func (s *Stream) errOrdering(seq string) *Error {
@@ -219,7 +220,7 @@ func (s *Stream) PutRecords(ctx context.Context, in PutRecordsInput) (PutRecords
 			continue
 		}
 		p := s.appendLocked(sh, e.PartitionKey, e.Data, now)
-		buf = p.appendTo(buf)
+		buf = sh.seqs.appendTo(buf, p)
 		ends[i] = len(buf)
 		r.ShardId = sh.id
 	}
@@ -246,7 +247,7 @@ const (
 // appendLocked stores a record in sh and returns its sequence number's
 // parts. s.mu must be held.
 func (s *Stream) appendLocked(sh *shard, key string, data []byte, now int64) seqParts {
-	if len(sh.recs) > 0 && sh.recs[0].arrival <= s.horizon.UnixNano() {
+	if sh.recs.len() > 0 && sh.recs.at(0).arrival <= s.horizon.UnixNano() {
 		sh.trimLocked(s)
 	}
 	var d []byte
@@ -266,7 +267,7 @@ func (s *Stream) appendLocked(sh *shard, key string, data []byte, now int64) seq
 	sh.lastNanos = now
 	c := sh.next
 	sh.next++
-	sh.recs = append(sh.recs, record{data: d, key: key, arrival: now, kms: s.enc == EncryptionTypeKMS})
+	sh.recs.append(record{data: d, key: key, arrival: now, kms: s.enc == EncryptionTypeKMS})
 	sh.demandBytes += int64(len(data) + len(key))
 	sh.wakeLocked()
 	return seqParts{shardEpoch: sh.epoch, shardIndex: sh.index, counter: c, recordSec: now / 1e9}

@@ -1,6 +1,10 @@
 package stream
 
-import "strings"
+import (
+	"math/bits"
+	"strconv"
+	"strings"
+)
 
 // Sequence numbers have AWS's layout: 47 hexadecimal digits (188 bits),
 // written in decimal as 56 digits,
@@ -55,7 +59,7 @@ func (p seqParts) value() [3]uint64 {
 }
 
 // appendTo appends the sequence number in decimal.
-func (p seqParts) appendTo(dst []byte) []byte { return appendDecimal(dst, p.value()) }
+func (p seqParts) appendTo(dst []byte) []byte { return p.decimal().appendTo(dst) }
 
 // String returns the sequence number in decimal.
 func (p seqParts) String() string { return string(p.appendTo(make([]byte, 0, seqLen))) }
@@ -118,4 +122,96 @@ func CompareSequenceNumbers(a, b string) (cmp int, ok bool) {
 		return 1, true
 	}
 	return strings.Compare(a, b), true
+}
+
+// seqDec is a sequence number in base 10^19, most significant limb first:
+// the form it is printed from.
+type seqDec [3]uint64
+
+// counterStep is 2^80, what one more in the counter adds to a sequence
+// number; secondStep is 2^36, what one more second of arrival adds.
+var counterStep = seqDec{0, 120892, 5819614629174706176}
+
+const secondStep = 1 << 36
+
+func (p seqParts) decimal() seqDec {
+	v := p.value()
+	var d seqDec
+	for i := 2; i >= 0; i-- {
+		var r uint64
+		for j := range 3 {
+			v[j], r = bits.Div64(r, v[j], pow19)
+		}
+		d[i] = r
+	}
+	return d
+}
+
+// add adds e to d.
+func (d *seqDec) add(e seqDec) {
+	var carry uint64
+	for i := 2; i >= 0; i-- {
+		d[i] += e[i] + carry
+		carry = 0
+		if d[i] >= pow19 {
+			d[i] -= pow19
+			carry = 1
+		}
+	}
+}
+
+// appendTo prints d without leading zeros.
+func (d seqDec) appendTo(dst []byte) []byte {
+	i := 0
+	for i < 2 && d[i] == 0 {
+		i++
+	}
+	dst = strconv.AppendUint(dst, d[i], 10)
+	for i++; i < 3; i++ {
+		dst = appendPadded19(dst, d[i])
+	}
+	return dst
+}
+
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendPadded19 appends c < 10^19 as exactly 19 digits.
+func appendPadded19(dst []byte, c uint64) []byte {
+	var buf [20]byte
+	i := 20
+	for i > 2 {
+		q := c / 100
+		r := c - q*100
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+		c = q
+	}
+	// buf[2:20] holds 18 digits; c < 10 is the 19th.
+	buf[1] = byte('0' + c)
+	return append(dst, buf[1:]...)
+}
+
+// seqFormatter prints the sequence numbers of one shard in counter order
+// fast: from one number to the next it adds instead of dividing.
+type seqFormatter struct {
+	valid   bool
+	counter uint64
+	sec     int64
+	d       seqDec
+}
+
+// appendTo appends p, which must be of the same shard as the numbers the
+// formatter printed before.
+func (f *seqFormatter) appendTo(dst []byte, p seqParts) []byte {
+	if ds := p.recordSec - f.sec; f.valid && p.counter == f.counter+1 && ds >= 0 && ds < 100_000 {
+		f.d.add(counterStep)
+		f.d.add(seqDec{0, 0, uint64(ds) * secondStep})
+	} else {
+		f.d = p.decimal()
+		f.valid = true
+	}
+	f.counter, f.sec = p.counter, p.recordSec
+	return f.d.appendTo(dst)
 }

@@ -41,3 +41,26 @@ func FuzzHashKeyText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSeqFormatter checks that printing a run of numbers by addition gives
+// the same text as printing each on its own.
+func FuzzSeqFormatter(f *testing.F) {
+	f.Add(int64(1767323045), uint32(6), uint64(1), int64(1767323045), uint8(10), uint16(3))
+	f.Add(int64(5), uint32(0), uint64(endCounter-3), int64(1<<36-5), uint8(8), uint16(1000))
+	f.Fuzz(func(t *testing.T, epoch int64, index uint32, counter uint64, sec int64, n uint8, secStep uint16) {
+		p := seqParts{shardEpoch: epoch & (1<<36 - 1), shardIndex: index, counter: counter & endCounter, recordSec: sec & (1<<36 - 1)}
+		var fm seqFormatter
+		for i := range int(n) {
+			if p.counter > endCounter || p.recordSec >= 1<<36 {
+				return
+			}
+			if got, want := string(fm.appendTo(nil, p)), p.String(); got != want {
+				t.Fatalf("step %d %+v: %s, want %s", i, p, got, want)
+			}
+			p.counter++
+			if i%3 == 0 {
+				p.recordSec += int64(secStep)
+			}
+		}
+	})
+}

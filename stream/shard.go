@@ -60,14 +60,15 @@ type shard struct {
 	created    time.Time
 	closed     time.Time // zero while open
 	epoch      int64     // shard epoch of its sequence numbers
-	// recs are the retained records; recs[0] has counter first. Counters
+	// recs are the retained records; the oldest has counter first. Counters
 	// start at 1: counter 0 is the shard's StartingSequenceNumber, so
 	// AFTER_SEQUENCE_NUMBER of it reads the shard from its first record.
-	recs      []record
+	recs      recordLog
 	first     uint64
 	next      uint64 // counter of the next record written
 	arena     []byte // the tail of the current data chunk
 	lastNanos int64
+	seqs      seqFormatter // prints the numbers of records written
 	// demandBytes counts the bytes written in the current on-demand
 	// scaling window.
 	demandBytes int64
@@ -220,14 +221,11 @@ func (s *Stream) childShardsLocked(sh *shard) []ChildShard {
 // s.mu must be held.
 func (sh *shard) trimLocked(s *Stream) {
 	h := s.horizon.UnixNano()
-	n := sort.Search(len(sh.recs), func(i int) bool { return sh.recs[i].arrival > h })
+	n := sh.recs.search(func(r *record) bool { return r.arrival > h })
 	if n == 0 {
 		return
 	}
-	// The dropped front is cleared so its data can be collected; the next
-	// growth of the log copies only the records that remain.
-	clear(sh.recs[:n])
-	sh.recs = sh.recs[n:]
+	sh.recs.dropFront(n)
 	sh.first += uint64(n)
 }
 
