@@ -1,0 +1,269 @@
+package firehose_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sluicehq/sluice/firehose"
+)
+
+// endpoint is an in-memory HTTP endpoint: a RoundTripper recording
+// requests and answering with the statuses it is given, in turn (the last
+// one repeating).
+type endpoint struct {
+	mu       sync.Mutex
+	statuses []int
+	requests []*recorded
+}
+
+type recorded struct {
+	url    string
+	header http.Header
+	body   []byte
+}
+
+func (ep *endpoint) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, _ := io.ReadAll(req.Body)
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	ep.requests = append(ep.requests, &recorded{url: req.URL.String(), header: req.Header.Clone(), body: body})
+	status := 200
+	if len(ep.statuses) > 0 {
+		status = ep.statuses[0]
+		if len(ep.statuses) > 1 {
+			ep.statuses = ep.statuses[1:]
+		}
+	}
+	var answer []byte
+	if strings.HasSuffix(req.URL.Path, "/_bulk") {
+		answer = []byte(`{"took":1,"errors":false,"items":[]}`)
+	} else {
+		answer, _ = json.Marshal(map[string]any{"requestId": req.Header.Get("X-Amz-Firehose-Request-Id"), "timestamp": 1})
+	}
+	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(bytes.NewReader(answer)), Request: req}, nil
+}
+
+func (ep *endpoint) calls() []*recorded {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	return append([]*recorded(nil), ep.requests...)
+}
+
+func httpConf(retry int) *firehose.HttpEndpointDestinationConfiguration {
+	return &firehose.HttpEndpointDestinationConfiguration{
+		EndpointConfiguration: &firehose.HttpEndpointConfiguration{Url: "https://example.com/ingest", AccessKey: "secret"},
+		BufferingHints:        &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(60)},
+		RetryOptions:          &firehose.RetryOptions{DurationInSeconds: new(retry)},
+		RequestConfiguration: &firehose.HttpEndpointRequestConfiguration{CommonAttributes: []firehose.HttpEndpointCommonAttribute{
+			{AttributeName: "env", AttributeValue: "test"}}},
+		S3Configuration: &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN, ErrorOutputPrefix: "failed/"},
+	}
+}
+
+func TestHTTPEndpointProtocol(t *testing.T) {
+	ep := &endpoint{}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "web", HttpEndpointDestinationConfiguration: httpConf(300)})
+		e.put(d, "hello", "hello world")
+		e.advance(time.Minute)
+		calls := ep.calls()
+		if len(calls) != 1 {
+			t.Fatalf("%d requests, want 1", len(calls))
+		}
+		c := calls[0]
+		h := c.header
+		if c.url != "https://example.com/ingest" || h.Get("X-Amz-Firehose-Protocol-Version") != "1.0" || h.Get("Content-Type") != "application/json" ||
+			h.Get("X-Amz-Firehose-Access-Key") != "secret" || h.Get("X-Amz-Firehose-Source-Arn") != d.ARN() ||
+			h.Get("X-Amz-Firehose-Common-Attributes") != `{"commonAttributes":{"env":"test"}}` || h.Get("Content-Encoding") != "" {
+			t.Errorf("request %s headers %v", c.url, h)
+		}
+		var body struct {
+			RequestID string `json:"requestId"`
+			Timestamp int64  `json:"timestamp"`
+			Records   []struct {
+				Data string `json:"data"`
+			} `json:"records"`
+		}
+		if err := json.Unmarshal(c.body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.RequestID != h.Get("X-Amz-Firehose-Request-Id") || body.Timestamp != epoch.Add(time.Minute).UnixMilli() ||
+			len(body.Records) != 2 || body.Records[0].Data != "aGVsbG8=" || body.Records[1].Data != "aGVsbG8gd29ybGQ=" {
+			t.Errorf("body = %s", c.body)
+		}
+		m, _ := d.Metrics(e.ctx)
+		if m["DeliveryToHttpEndpoint.Records"] != 2 || m["DeliveryToHttpEndpoint.Success"] != 1 {
+			t.Errorf("metrics = %v", m)
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+func TestHTTPEndpointRetries(t *testing.T) {
+	ep := &endpoint{statuses: []int{500, 503, 200}}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "web", HttpEndpointDestinationConfiguration: httpConf(300)})
+		e.put(d, "x")
+		e.advance(time.Minute)
+		if n := len(ep.calls()); n != 1 {
+			t.Fatalf("%d requests, want 1", n)
+		}
+		e.advance(800 * time.Millisecond) // first backoff is 1 s ± 15 %
+		if n := len(ep.calls()); n != 1 {
+			t.Fatalf("%d requests before the backoff, want 1", n)
+		}
+		e.advance(400 * time.Millisecond)
+		if n := len(ep.calls()); n != 2 {
+			t.Fatalf("%d requests after the first backoff, want 2", n)
+		}
+		e.advance(3 * time.Second) // second backoff is 2 s ± 15 %
+		calls := ep.calls()
+		if len(calls) != 3 {
+			t.Fatalf("%d requests, want 3", len(calls))
+		}
+		id := calls[0].header.Get("X-Amz-Firehose-Request-Id")
+		for _, c := range calls {
+			if c.header.Get("X-Amz-Firehose-Request-Id") != id {
+				t.Errorf("request ids differ across retries")
+			}
+		}
+		if n := e.bucket().Len(); n != 0 {
+			t.Errorf("%d backup objects after a success", n)
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+func TestHTTPEndpointGivesUpToS3(t *testing.T) {
+	ep := &endpoint{statuses: []int{500}}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "web", HttpEndpointDestinationConfiguration: httpConf(60)})
+		e.put(d, "x")
+		e.advance(time.Minute)
+		for range 10 {
+			e.advance(30 * time.Second)
+		}
+		n := len(ep.calls())
+		if n < 5 || n > 8 {
+			t.Errorf("%d attempts in 60 s of retries", n)
+		}
+		e.advance(5 * time.Minute) // the S3 configuration's default interval
+		objs := e.bucket().Objects("failed/")
+		if len(objs) != 1 {
+			t.Fatalf("keys = %v, want one under failed/", e.bucket().Keys())
+		}
+		var line map[string]any
+		if err := json.Unmarshal(objs[0].Body, &line); err != nil {
+			t.Fatal(err)
+		}
+		if line["errorCode"] != "HttpEndpoint.DestinationException" || line["rawData"] != base64.StdEncoding.EncodeToString([]byte("x")) ||
+			line["attemptsMade"].(float64) != float64(n) {
+			t.Errorf("error record = %v", line)
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+func TestHTTPEndpoint413IsPermanent(t *testing.T) {
+	ep := &endpoint{statuses: []int{413}}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "web", HttpEndpointDestinationConfiguration: httpConf(300)})
+		e.put(d, "x")
+		e.advance(time.Minute)
+		e.advance(time.Hour)
+		if n := len(ep.calls()); n != 1 {
+			t.Errorf("%d attempts after a 413, want 1", n)
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+func TestOpenSearchBulk(t *testing.T) {
+	ep := &endpoint{}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "logs", AmazonopensearchserviceDestinationConfiguration: &firehose.OpenSearchDestinationConfiguration{
+			RoleARN: roleARN, ClusterEndpoint: "https://search.example.com", IndexName: "logs", IndexRotationPeriod: firehose.OneDay,
+			BufferingHints:  &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(60)},
+			S3Configuration: &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN}}})
+		e.put(d, `{"a":1}`, `{"a":2}`)
+		e.advance(time.Minute)
+		calls := ep.calls()
+		if len(calls) != 1 || calls[0].url != "https://search.example.com/_bulk" {
+			t.Fatalf("requests = %+v", calls)
+		}
+		lines := strings.Split(strings.TrimSpace(string(calls[0].body)), "\n")
+		if len(lines) != 4 || !strings.Contains(lines[0], `"_index":"logs-2026-11-25"`) || lines[1] != `{"a":1}` {
+			t.Errorf("bulk body = %s", calls[0].body)
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+func TestSplunkHEC(t *testing.T) {
+	ep := &endpoint{}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "hec", SplunkDestinationConfiguration: &firehose.SplunkDestinationConfiguration{
+			HECEndpoint: "https://splunk.example.com:8088", HECEndpointType: "Event", HECToken: "tok",
+			BufferingHints:  &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(10)},
+			S3Configuration: &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN}}})
+		e.put(d, `{"event":"a"}`)
+		e.advance(10 * time.Second)
+		calls := ep.calls()
+		if len(calls) != 1 || calls[0].url != "https://splunk.example.com:8088/services/collector/event" ||
+			calls[0].header.Get("Authorization") != "Splunk tok" || string(calls[0].body) != `{"event":"a"}` {
+			t.Fatalf("requests = %+v", calls)
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+// flaky is a Destination failing its first n writes.
+type flaky struct {
+	mu    sync.Mutex
+	fails int
+	calls int
+	inner *firehose.Bucket
+}
+
+func (f *flaky) PutObject(ctx context.Context, key string, body []byte) error {
+	f.mu.Lock()
+	f.calls++
+	fail := f.calls <= f.fails
+	f.mu.Unlock()
+	if fail {
+		return errors.New("503 Slow Down")
+	}
+	return f.inner.PutObject(ctx, key, body)
+}
+
+func TestS3RetriedThenDropped(t *testing.T) {
+	run(t, func(e *env) {
+		f := &flaky{fails: 3, inner: firehose.NewBucket()}
+		e.svc.RegisterBucket(bucketARN, f)
+		d := e.createS3("s", s3(1, 60))
+		e.put(d, "x")
+		e.advance(time.Minute)
+		for range 10 {
+			e.advance(10 * time.Second)
+		}
+		if f.inner.Len() != 1 || f.calls != 4 {
+			t.Fatalf("objects %d after %d calls, want 1 after 4", f.inner.Len(), f.calls)
+		}
+		// A bucket that never recovers: dropped after 24 h of retries.
+		f.mu.Lock()
+		f.fails, f.calls = 1<<30, 0
+		f.mu.Unlock()
+		e.put(d, "y")
+		for range 26 {
+			e.advance(time.Hour)
+		}
+		m, _ := d.Metrics(e.ctx)
+		if m["sluice.DroppedRecords"] != 1 || f.inner.Len() != 1 {
+			t.Fatalf("dropped %v, objects %d", m["sluice.DroppedRecords"], f.inner.Len())
+		}
+	})
+}
