@@ -96,6 +96,20 @@ func TestConsumerLimits(t *testing.T) {
 	wantErr(t, err, stream.ErrValidationException, "")
 }
 
+func TestConsumerLimitWithAdvantage(t *testing.T) {
+	e := newEnv(t, stream.WithThrottling(false))
+	s := e.create("adv", 1)
+	if _, err := e.svc.UpdateAccountSettings(e.ctx, stream.UpdateAccountSettingsInput{
+		MinimumThroughputBillingCommitment: stream.MinimumThroughputBillingCommitmentInput{Status: stream.CommitmentEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range stream.MaxConsumersAdvantage {
+		register(t, e, s, fmt.Sprint("c", i))
+	}
+	_, err := e.svc.RegisterStreamConsumer(e.ctx, stream.RegisterStreamConsumerInput{StreamARN: s.ARN(), ConsumerName: "one-more"})
+	wantErr(t, err, stream.ErrLimitExceededException, "")
+}
+
 // efo is a stream with one ACTIVE consumer, inside a synctest bubble.
 func efo(t *testing.T) (*env, *stream.Stream, stream.Consumer) {
 	e := newEnv(t, stream.WithThrottling(false))

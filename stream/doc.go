@@ -20,6 +20,120 @@
 // names and Go types; a pointer marks a field whose absence AWS tells from
 // its zero value.
 //
+// # Keys, shards and sequence numbers
+//
+// A record's partition key (1..256 characters) is hashed with MD5 and read
+// as a big-endian unsigned 128-bit integer; the record goes to the open
+// shard whose [StartingHashKey, EndingHashKey] holds that hash key, or the
+// one holding its ExplicitHashKey. CreateStream(N) gives shard i the range
+// starting at i*floor(2^128/N); the last shard absorbs the remainder. Shard
+// ids are shardId-%012d, counted on across resharding; AWS reads the digits
+// after the first '-', so "shardId-7" and "x-7" name shard 7 too.
+//
+// Sequence numbers are 56-digit decimals in the layout AWS's carry (see
+// sequence.go): the shard's creation second, the shard's index, a counter
+// and the record's arrival second. They strictly increase within a shard,
+// and a child shard's are above all of its parents'. Compare them with
+// [CompareSequenceNumbers], as numbers, never as strings.
+//
+// # Reading
+//
+// GetShardIterator takes the five iterator types. An iterator is an opaque,
+// signed token naming the stream, the shard and a position; it is valid for
+// 300 seconds of the clock, is not used up by reading, and is refused if
+// changed. GetRecords returns up to Limit records and at most 10 MiB, with
+// MillisBehindLatest; once a closed shard is read to its end it returns no
+// NextShardIterator and lists the ChildShards. Records are kept for the
+// retention period (24 hours by default, up to 8,760): a record that
+// arrived at or before now minus the retention period is gone, whenever
+// anyone looks; the trim horizon only moves forward, so raising the
+// retention period brings nothing back. A closed shard whose records have
+// all expired leaves ListShards and DescribeStream.
+//
+// # Resharding
+//
+// SplitShard, MergeShards and UpdateShardCount make the stream UPDATING for
+// the transition delay; when it ends, the parents are closed (they keep
+// their records, readable until they expire, and get an
+// EndingSequenceNumber) and the children open and take new writes. To keep
+// each partition key's records in order, read a parent to its end before
+// its children. UpdateShardCount reaches equal-size open shards by splits
+// and merges; the short-lived shards in between are closed at once, hold no
+// records and appear in ListShards like any closed shard.
+//
+// # Throughput
+//
+// With throttling on (the default; [WithThrottling] switches it off), each
+// shard takes 1 MiB and 1,000 records a second (a whole PutRecord fails, or
+// single PutRecords entries, with ProvisionedThroughputExceededException),
+// 5 GetRecords calls and 2 MiB a second, nothing for 5 seconds after a
+// GetRecords that returned 10 MiB, and 5 GetShardIterator calls a second.
+// Control-plane operations have AWS's per-account rates (LimitExceeded).
+// Rates are token buckets on the clock, so a mock clock makes them exact.
+//
+// # Capacity modes
+//
+// A provisioned stream has the shards it is given. An ON_DEMAND stream
+// starts with 4 shards and scales by this rule, sluice's reading of AWS's
+// "splits a shard when it exceeds 500 KB/s over 15 minutes": time is cut
+// into 15-minute windows from the stream's creation, and when a window ends
+// every open shard that took more than 500,000 bytes a second on average
+// over it is split at the middle of its range. UpdateStreamMode switches
+// modes (twice per 24 hours). UpdateAccountSettings enables On-demand
+// Advantage: warm throughput on on-demand streams (stored) and 50 consumers
+// per stream instead of 20.
+//
+// # Enhanced fan-out
+//
+// RegisterStreamConsumer registers a consumer; SubscribeToShard returns a
+// [Subscription] whose events carry records as they are written: Next
+// waits on the shard's notify channel, which every write closes, and on a
+// clock timer for the 5-second heartbeat and the 5-minute lifetime. A new
+// subscription of the same consumer and shard within 5 seconds is refused;
+// a later one takes over and ends the earlier with ResourceInUseException.
+//
+// # Errors
+//
+// A rejected request changes nothing and returns an [*Error] whose Code is
+// AWS's; errors.Is matches it against the exported sentinels
+// (ErrResourceNotFoundException, ErrInvalidArgumentException, ...).
+// PutRecords reports failed entries in its output and returns an error only
+// when the whole request is at fault. Messages are AWS's where known, and
+// follow AWS's wording where sluice had to guess them.
+//
+// # Time
+//
+// Every rule that depends on time (status transitions, retention, iterator
+// and NextToken expiry, AT_TIMESTAMP, MillisBehindLatest, throughput
+// buckets, the 24-hour quotas, on-demand scaling windows, consumer states,
+// subscription lifetimes) is evaluated from the clock when an operation
+// runs. No goroutine sweeps the streams, and advancing a mock clock by a
+// year costs nothing until the next call. The only timers wake a blocked
+// Subscription.Next.
+//
+// # Differences from Amazon Kinesis Data Streams
+//
+//   - Transitions take exactly the transition delay (default 0); AWS takes
+//     seconds to minutes.
+//   - A record's ApproximateArrivalTimestamp is the clock's time at the put,
+//     and never goes backwards within a shard.
+//   - KMS is not called: KeyId is stored, records report EncryptionType.
+//     Resource policies and enhanced-monitoring settings are stored, not
+//     enforced or published. Warm throughput is stored.
+//   - Enhanced fan-out subscriptions are not rate-limited (AWS gives each
+//     2 MiB/s per shard); an event carries at most 2 MiB.
+//   - On-demand scaling follows the rule above; AWS's is not published.
+//   - GetRecords data shares memory with the stream: treat it as
+//     read-only.
+//
+// # Concurrency
+//
+// Service, Stream and Subscription are safe for concurrent use. Each stream
+// has one mutex guarding its shards, records, consumers and settings; the
+// Service has one for its registry, control-plane rates and account
+// settings. Locks are taken in the order Service, then Stream, and never
+// two streams at once.
+//
 // # Files
 //
 //   - service.go: the Service, CreateStream, DeleteStream, ListStreams, DescribeLimits.

@@ -2,8 +2,13 @@ package stream
 
 import (
 	"context"
+	"slices"
 	"time"
 )
+
+// MaxKeyChangesPerDay is how many StartStreamEncryption and
+// StopStreamEncryption calls a stream takes in a rolling 24 hours.
+const MaxKeyChangesPerDay = 25
 
 // StreamEncryptionInput is the input of [Service.StartStreamEncryption] and
 // [Service.StopStreamEncryption].
@@ -53,6 +58,12 @@ func (svc *Service) setEncryption(ctx context.Context, in StreamEncryptionInput,
 	if s.status != StreamStatusActive {
 		return s.errNotActive()
 	}
+	s.keyChanges = slices.DeleteFunc(s.keyChanges, func(t time.Time) bool { return !t.After(now.Add(-scalingWindow)) })
+	if len(s.keyChanges) >= MaxKeyChangesPerDay {
+		return errorf(ErrLimitExceededException,
+			"Stream %s under account %s has already had its encryption changed %d times in the last 24 hours.", s.name, svc.cfg.account, MaxKeyChangesPerDay)
+	}
+	s.keyChanges = append(s.keyChanges, now)
 	s.transitionLocked(now, StreamStatusUpdating, func(time.Time) {
 		s.enc = to
 		s.keyID = ""

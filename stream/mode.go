@@ -66,7 +66,10 @@ func (svc *Service) UpdateStreamMode(ctx context.Context, in UpdateStreamModeInp
 	s.modeChanges = append(s.modeChanges, now)
 	s.transitionLocked(now, StreamStatusUpdating, func(at time.Time) {
 		s.mode = mode
-		s.demand = demandTracker{}
+		s.demand = demandTracker{windowEnd: at.Add(OnDemandScalingWindow)}
+		for _, sh := range s.open {
+			sh.demandBytes = 0
+		}
 	})
 	return nil
 }

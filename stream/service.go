@@ -270,6 +270,9 @@ func (svc *Service) CreateStream(ctx context.Context, in CreateStreamInput) (*St
 		s.tags = map[string]string{}
 	}
 	s.mono.Now(svc.cfg.clock)
+	if mode == StreamModeOnDemand {
+		s.demand.windowEnd = now.Add(OnDemandScalingWindow)
+	}
 	starts := uniformStarts(shards)
 	for i, start := range starts {
 		end := maxHashKey

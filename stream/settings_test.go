@@ -79,6 +79,13 @@ func TestEncryption(t *testing.T) {
 		t.Fatalf("after stop: %+v", sum)
 	}
 	wantErr(t, e.svc.StartStreamEncryption(e.ctx, stream.StreamEncryptionInput{StreamName: "enc", EncryptionType: "NONE", KeyId: "k"}), stream.ErrValidationException, "")
+	for i := 2; i < stream.MaxKeyChangesPerDay; i++ {
+		if err := e.svc.StartStreamEncryption(e.ctx, in); err != nil {
+			t.Fatalf("change %d: %v", i+1, err)
+		}
+		e.clock.Add(5 * time.Second)
+	}
+	wantErr(t, e.svc.StartStreamEncryption(e.ctx, in), stream.ErrLimitExceededException, "")
 }
 
 func TestEnhancedMonitoring(t *testing.T) {

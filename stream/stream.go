@@ -96,6 +96,7 @@ type Stream struct {
 	// UpdateStreamMode calls, for their 24-hour quotas.
 	scalings    []time.Time
 	modeChanges []time.Time
+	keyChanges  []time.Time
 	demand      demandTracker
 	consumers   []*consumer
 	rates       rateLimits
