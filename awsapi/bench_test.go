@@ -1,18 +1,25 @@
 package awsapi_test
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	kinesistypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sluicehq/sluice/awsapi"
+	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/queue"
+	"github.com/sluicehq/sluice/stream"
 )
 
 // sqsEndpoint points the loopback benchmarks at another server speaking SQS
@@ -68,7 +75,7 @@ func BenchmarkSQS(b *testing.B) {
 			}
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			tr.MaxIdleConnsPerHost = 64
-			benchSQSClient(b, base, &http.Client{Transport: tr}, parallel)
+			benchSQSClient(b, base, &http.Client{Transport: bufferBodies{tr}}, parallel)
 		})
 	}
 }
@@ -113,4 +120,86 @@ func benchSQSClient(b *testing.B, base string, hc *http.Client, parallel bool) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 	_, _ = c.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: url})
+}
+
+// kinesisEndpoint points the Kinesis loopback benchmark at another server
+// (e.g. moto_server).
+var kinesisEndpoint = flag.String("kinesis-endpoint", "", "benchmark this Kinesis endpoint instead of an in-process sluice")
+
+// BenchmarkKinesis measures PutRecords of 500 records of 100 bytes followed by
+// the GetRecords that reads them back, through the native API and the Go SDK
+// over loopback HTTP. The stream has one shard; a mock clock moves one second
+// per iteration so the shard's write and read limits are never the bottleneck.
+func BenchmarkKinesis(b *testing.B) {
+	const batch = 500
+	data := bytes.Repeat([]byte("x"), 100)
+	b.Run("native", func(b *testing.B) {
+		mock := clock.NewMock()
+		svc := stream.New(stream.WithClock(mock))
+		defer svc.Close()
+		s, err := svc.CreateStream(ctx, stream.CreateStreamInput{StreamName: "bench", ShardCount: aws.Int(1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		mock.Add(time.Minute)
+		it, err := s.GetShardIterator(ctx, stream.GetShardIteratorInput{ShardId: "shardId-000000000000", ShardIteratorType: stream.TrimHorizon})
+		if err != nil {
+			b.Fatal(err)
+		}
+		next := it.ShardIterator
+		entries := make([]stream.PutRecordsRequestEntry, batch)
+		for i := range entries {
+			entries[i] = stream.PutRecordsRequestEntry{PartitionKey: strconv.Itoa(i), Data: data}
+		}
+		for b.Loop() {
+			mock.Add(time.Second)
+			if out, err := s.PutRecords(ctx, stream.PutRecordsInput{Records: entries}); err != nil || out.FailedRecordCount > 0 {
+				b.Fatal(err, out.FailedRecordCount)
+			}
+			got, err := svc.GetRecords(ctx, stream.GetRecordsInput{ShardIterator: next})
+			if err != nil || len(got.Records) != batch {
+				b.Fatal(err, len(got.Records))
+			}
+			next = got.NextShardIterator
+		}
+		b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "records/s")
+	})
+	b.Run("loopback", func(b *testing.B) {
+		base := *kinesisEndpoint
+		mock := clock.NewMock()
+		if base == "" {
+			svc := stream.New(stream.WithClock(mock))
+			defer svc.Close()
+			srv := httptest.NewServer(awsapi.New(awsapi.WithStreams(svc)))
+			defer srv.Close()
+			base = srv.URL
+		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		c := kinesis.New(kinesis.Options{Region: "us-east-1", BaseEndpoint: aws.String(base), RetryMaxAttempts: 1,
+			HTTPClient:  &http.Client{Transport: bufferBodies{tr}},
+			Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
+		name := aws.String("bench")
+		must(c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: name, ShardCount: aws.Int32(1)}))(b)
+		mock.Add(time.Minute)
+		shard := must(c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: name}))(b).Shards[0].ShardId
+		next := must(c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: name, ShardId: shard,
+			ShardIteratorType: kinesistypes.ShardIteratorTypeTrimHorizon}))(b).ShardIterator
+		entries := make([]kinesistypes.PutRecordsRequestEntry, batch)
+		for i := range entries {
+			entries[i] = kinesistypes.PutRecordsRequestEntry{PartitionKey: aws.String(strconv.Itoa(i)), Data: data}
+		}
+		for b.Loop() {
+			mock.Add(time.Second)
+			if out, err := c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: name, Records: entries}); err != nil || *out.FailedRecordCount > 0 {
+				b.Fatal(err)
+			}
+			got, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: next})
+			if err != nil || len(got.Records) != batch {
+				b.Fatal(err)
+			}
+			next = got.NextShardIterator
+		}
+		b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "records/s")
+		_, _ = c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: name})
+	})
 }

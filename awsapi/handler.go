@@ -116,8 +116,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.log.Error("awsapi: panic", "request", c.id, "service", c.service, "op", c.op, "panic", v)
 			writeJSONError(w, c, errInternal("internal error"), "")
 		}
-		h.log.Debug("awsapi request", "request", c.id, "method", r.Method, "path", r.URL.Path,
-			"service", c.service, "op", c.op, "status", c.status, "region", regionOf(r))
+		if h.log.Enabled(r.Context(), slog.LevelDebug) {
+			h.log.Debug("awsapi request", "request", c.id, "method", r.Method, "path", r.URL.Path,
+				"service", c.service, "op", c.op, "status", c.status, "region", regionOf(r))
+		}
 	}()
 	w.Header().Set("x-amzn-RequestId", c.id)
 	if r.Body != nil {

@@ -1,8 +1,10 @@
 package awsapi_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -65,7 +67,7 @@ func newEnv(t *testing.T, loopback bool) *env {
 	e.handler = awsapi.New(awsapi.WithQueues(e.queues), awsapi.WithPubSub(e.topics), awsapi.WithStreams(e.streams))
 	t.Cleanup(func() { _ = e.queues.Close(); _ = e.topics.Close(); _ = e.streams.Close() })
 	if loopback {
-		e.http = srv.Client()
+		e.http = &http.Client{Transport: bufferBodies{srv.Client().Transport}}
 	} else {
 		e.http = awsapi.HTTPClient(e.handler)
 	}
@@ -107,3 +109,24 @@ var ctx = context.Background()
 
 // asError is errors.As, for a pointer to a typed SDK error.
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// bufferBodies reads each request body before sending it. The Go SDK closes
+// a request body once the response headers arrive; over a socket to a
+// server that answers within microseconds, that close can race with the
+// transport's last read of the body, which then drops the connection under
+// the response ("use of closed network connection", aws-sdk-go-v2 issues
+// 1825 and 2737; the SDK's default retryer retries it). Tests run with one
+// attempt, so they send a copy of the body instead.
+type bufferBodies struct{ rt http.RoundTripper }
+
+func (b bufferBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	return b.rt.RoundTrip(r)
+}
