@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"time"
 	"unsafe"
 )
@@ -55,6 +56,9 @@ func (svc *Service) GetRecords(ctx context.Context, in GetRecordsInput) (GetReco
 		return GetRecordsOutput{}, err
 	}
 	s, err := svc.lookup(t.stream)
+	if errors.Is(err, ErrResourceNotFoundException) {
+		return GetRecordsOutput{}, svc.errShardGone(t)
+	}
 	if err != nil {
 		return GetRecordsOutput{}, err
 	}
@@ -71,6 +75,13 @@ func (s *Stream) GetRecords(ctx context.Context, in GetRecordsInput) (GetRecords
 		return GetRecordsOutput{}, errorf(ErrInvalidArgumentException, "Invalid ShardIterator.")
 	}
 	return s.getRecords(ctx, t, limit)
+}
+
+// errShardGone is AWS's answer to an iterator on a shard (or stream) that
+// no longer exists.
+func (svc *Service) errShardGone(t iterToken) *Error {
+	return errorf(ErrResourceNotFoundException, "Shard %s in stream %s under account %s does not exist",
+		shardID(t.shard), t.stream, svc.cfg.account)
 }
 
 func (svc *Service) checkGetRecords(in GetRecordsInput) (iterToken, int, error) {
@@ -107,7 +118,7 @@ func (s *Stream) getRecords(ctx context.Context, t iterToken, limit int) (GetRec
 	}
 	defer s.mu.Unlock()
 	if t.streamID != s.id {
-		return GetRecordsOutput{}, s.errNotFound()
+		return GetRecordsOutput{}, s.svc.errShardGone(t)
 	}
 	if ms := now.UnixMilli(); ms-t.issued > IteratorLifetime.Milliseconds() {
 		return GetRecordsOutput{}, errorf(ErrExpiredIteratorException,
@@ -115,8 +126,7 @@ func (s *Stream) getRecords(ctx context.Context, t iterToken, limit int) (GetRec
 			javaDate(time.UnixMilli(t.issued)), javaDate(now), IteratorLifetime.Milliseconds())
 	}
 	if int(t.shard) >= len(s.shards) || s.shards[t.shard].expiredLocked(s, now) {
-		return GetRecordsOutput{}, errorf(ErrResourceNotFoundException, "Shard %s in stream %s under account %s does not exist",
-			shardID(t.shard), s.name, s.svc.cfg.account)
+		return GetRecordsOutput{}, s.svc.errShardGone(t)
 	}
 	sh := s.shards[t.shard]
 	nanos := now.UnixNano()

@@ -180,9 +180,11 @@ func TestIteratorTampering(t *testing.T) {
 	if err := e.svc.DeleteStream(e.ctx, stream.DeleteStreamInput{StreamName: "tamper"}); err != nil {
 		t.Fatal(err)
 	}
+	_, err = e.svc.GetRecords(e.ctx, stream.GetRecordsInput{ShardIterator: it})
+	wantErr(t, err, stream.ErrResourceNotFoundException, "Shard shardId-000000000000 in stream tamper under account 123456789012 does not exist")
 	e.create("tamper", 1)
 	_, err = e.svc.GetRecords(e.ctx, stream.GetRecordsInput{ShardIterator: it})
-	wantErr(t, err, stream.ErrResourceNotFoundException, "")
+	wantErr(t, err, stream.ErrResourceNotFoundException, "Shard shardId-000000000000 in stream tamper under account 123456789012 does not exist")
 	// Another Service's iterator is not valid here.
 	other := newEnv(t)
 	os := other.create("tamper", 1)

@@ -85,7 +85,7 @@ func (svc *Service) lockForReshard(ctx context.Context, op operation, name, arn 
 		if open+d > MaxShardsPerStream || others+open+d > svc.cfg.shardLimit {
 			s.mu.Unlock()
 			return nil, now, errorf(ErrLimitExceededException,
-				"This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d. Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
+				"This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
 				svc.cfg.account, svc.cfg.region, others+open, svc.cfg.shardLimit, d)
 		}
 	}
@@ -219,11 +219,11 @@ func (svc *Service) UpdateShardCount(ctx context.Context, in UpdateShardCountInp
 	case s.mode == StreamModeOnDemand:
 		return UpdateShardCountOutput{}, errorf(ErrValidationException, "This API is not supported for on-demand streams.")
 	case in.TargetShardCount > 2*cur:
-		return UpdateShardCountOutput{}, errorf(ErrInvalidArgumentException,
+		return UpdateShardCountOutput{}, errorf(ErrLimitExceededException,
 			"UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: %d Target shard count: %d",
 			cur, in.TargetShardCount)
 	case 2*in.TargetShardCount < cur:
-		return UpdateShardCountOutput{}, errorf(ErrInvalidArgumentException,
+		return UpdateShardCountOutput{}, errorf(ErrLimitExceededException,
 			"UpdateShardCount cannot scale down below half your current open shard count. Current open shard count: %d Target shard count: %d",
 			cur, in.TargetShardCount)
 	}

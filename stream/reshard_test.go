@@ -153,8 +153,8 @@ func TestUpdateShardCount(t *testing.T) {
 		typ      stream.ScalingType
 		sentinel *stream.Error
 	}{
-		{9, stream.UniformScaling, stream.ErrInvalidArgumentException},
-		{1, stream.UniformScaling, stream.ErrInvalidArgumentException},
+		{9, stream.UniformScaling, stream.ErrLimitExceededException},
+		{1, stream.UniformScaling, stream.ErrLimitExceededException},
 		{0, stream.UniformScaling, stream.ErrValidationException},
 		{4, "OTHER", stream.ErrValidationException},
 	} {
@@ -200,4 +200,15 @@ func TestShardLimitOnReshard(t *testing.T) {
 	if err := e.svc.MergeShards(e.ctx, stream.MergeShardsInput{StreamName: "lim", ShardToMerge: shardID(0), AdjacentShardToMerge: shardID(1)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestUpdateShardCountMessages(t *testing.T) {
+	e := newEnv(t, stream.WithThrottling(false))
+	e.create("msg", 4)
+	_, err := e.svc.UpdateShardCount(e.ctx, stream.UpdateShardCountInput{StreamName: "msg", TargetShardCount: 9, ScalingType: stream.UniformScaling})
+	wantErr(t, err, stream.ErrLimitExceededException,
+		"UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: 4 Target shard count: 9")
+	_, err = e.svc.UpdateShardCount(e.ctx, stream.UpdateShardCountInput{StreamName: "msg", TargetShardCount: 1, ScalingType: stream.UniformScaling})
+	wantErr(t, err, stream.ErrLimitExceededException,
+		"UpdateShardCount cannot scale down below half your current open shard count. Current open shard count: 4 Target shard count: 1")
 }

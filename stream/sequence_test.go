@@ -53,6 +53,21 @@ func TestSequenceNumberLayout(t *testing.T) {
 	}
 }
 
+// TestStartingSequenceNumbersAcrossShards checks the difference AWS shows
+// between neighbouring shards' StartingSequenceNumbers (kinesalite's
+// production-run test): 2^144 + 2^4, the shard index in its two places.
+func TestStartingSequenceNumbersAcrossShards(t *testing.T) {
+	e := newEnv(t)
+	shards := e.shards(e.create("three", 3))
+	for i := 1; i < 3; i++ {
+		a, _ := new(big.Int).SetString(shards[i-1].SequenceNumberRange.StartingSequenceNumber, 10)
+		b, _ := new(big.Int).SetString(shards[i].SequenceNumberRange.StartingSequenceNumber, 10)
+		if d := b.Sub(b, a).String(); d != "22300745198530623141535718272648361505980432" {
+			t.Fatalf("shard %d - shard %d = %s", i, i-1, d)
+		}
+	}
+}
+
 func TestCompareSequenceNumbers(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string

@@ -247,7 +247,7 @@ func (svc *Service) CreateStream(ctx context.Context, in CreateStreamInput) (*St
 			"This request would exceed the limit of %d streams in the CREATING state for account %s.", MaxStreamsCreating, svc.cfg.account)
 	case mode == StreamModeProvisioned && openShards+shards > svc.cfg.shardLimit:
 		return nil, errorf(ErrLimitExceededException,
-			"This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d. Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
+			"This request would exceed the shard limit for the account %s in %s. Current shard count for the account: %d. Limit: %d. Number of additional shards that would have resulted from this request: %d. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
 			svc.cfg.account, svc.cfg.region, openShards, svc.cfg.shardLimit, shards)
 	case mode == StreamModeOnDemand && onDemand >= svc.cfg.onDemandMax:
 		return nil, errorf(ErrLimitExceededException,

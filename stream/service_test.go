@@ -76,6 +76,9 @@ func TestStreamLifecycleWithTransitionDelay(t *testing.T) {
 	if st := e.summary(s).StreamStatus; st != stream.StreamStatusCreating {
 		t.Fatalf("status = %s, want CREATING", st)
 	}
+	if d, err := e.svc.DescribeStream(e.ctx, stream.DescribeStreamInput{StreamName: "slow"}); err != nil || len(d.StreamDescription.Shards) != 0 || d.StreamDescription.HasMoreShards {
+		t.Fatalf("DescribeStream while CREATING = %+v, %v", d.StreamDescription, err)
+	}
 	_, err := s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k", Data: []byte("x")})
 	wantErr(t, err, stream.ErrResourceNotFoundException, "Stream slow under account 123456789012 not found.")
 	err = e.svc.SplitShard(e.ctx, stream.SplitShardInput{StreamName: "slow", ShardToSplit: shardID(0), NewStartingHashKey: "1000"})

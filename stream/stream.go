@@ -236,7 +236,7 @@ type DescribeStreamOutput struct {
 }
 
 // DescribeStream describes a stream and a page of its shards: those not yet
-// expired, by shard id. HasMoreShards says whether a later page exists. AWS
+// expired, by shard id (none while the stream is CREATING). HasMoreShards says whether a later page exists. AWS
 // recommends DescribeStreamSummary and ListShards instead.
 func (svc *Service) DescribeStream(ctx context.Context, in DescribeStreamInput) (DescribeStreamOutput, error) {
 	limit := 100
@@ -277,6 +277,9 @@ func (svc *Service) DescribeStream(ctx context.Context, in DescribeStreamInput) 
 		Shards:                  []Shard{},
 	}
 	for _, sh := range s.shards {
+		if s.status == StreamStatusCreating {
+			break // AWS lists no shards until the stream is ACTIVE
+		}
 		if int(sh.index) <= after || sh.expiredLocked(s, now) {
 			continue
 		}
