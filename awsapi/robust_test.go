@@ -15,6 +15,7 @@ import (
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/pubsub"
 	"github.com/sluicehq/sluice/queue"
+	"github.com/sluicehq/sluice/stream"
 )
 
 // serve runs one request through h and returns the recorded response.
@@ -92,7 +93,12 @@ func fuzzServe(t *testing.T, header http.Header, body []byte) {
 		if _, err := topics.CreateTopic(ctx, pubsub.CreateTopicInput{Name: "t"}); err != nil {
 			t.Fatal(err)
 		}
-		h := awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithMaxBodyBytes(1<<16))
+		streams := stream.New(stream.WithClock(clk))
+		defer streams.Close()
+		if _, err := streams.CreateStream(ctx, stream.CreateStreamInput{StreamName: "s", ShardCount: new(1)}); err != nil {
+			t.Fatal(err)
+		}
+		h := awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithStreams(streams), awsapi.WithMaxBodyBytes(1<<16))
 		rec := serve(h, http.MethodPost, "/", header, body)
 		if rec.Code >= 500 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -141,5 +147,23 @@ func FuzzQuery(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		fuzzServe(t, formHeader, []byte(body))
+	})
+}
+
+func FuzzKinesisJSON(f *testing.F) {
+	for _, s := range [][2]string{
+		{"PutRecords", `{"StreamName":"s","Records":[{"Data":"aGk=","PartitionKey":"p"},{"Data":"","PartitionKey":"q","ExplicitHashKey":"5"}]}`},
+		{"PutRecord", `{"StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s","Data":"aGk=","PartitionKey":"p"}`},
+		{"GetShardIterator", `{"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1.7e9}`},
+		{"GetRecords", `{"ShardIterator":"AAAA","Limit":10}`},
+		{"ListShards", `{"StreamName":"s","ShardFilter":{"Type":"FROM_TIMESTAMP","Timestamp":1700000000},"MaxResults":1}`},
+		{"CreateStream", `{"StreamName":"t","ShardCount":2,"StreamModeDetails":{"StreamMode":"PROVISIONED"}}`},
+		{"SubscribeToShard", `{"ConsumerARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1","ShardId":"shardId-000000000000","StartingPosition":{"Type":"LATEST"}}`},
+		{"AddTagsToStream", `{"StreamName":"s","Tags":{"a":"b"}}`},
+	} {
+		f.Add(s[0], []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, op string, body []byte) {
+		fuzzServe(t, http.Header{"X-Amz-Target": {"Kinesis_20131202." + op}, "Content-Type": {"application/x-amz-json-1.1"}}, body)
 	})
 }
