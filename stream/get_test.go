@@ -84,8 +84,10 @@ func TestGetShardIteratorErrors(t *testing.T) {
 		{"other shard's number", stream.GetShardIteratorInput{ShardId: other, ShardIteratorType: stream.AtSequenceNumber, StartingSequenceNumber: seq1}, stream.ErrInvalidArgumentException, ""},
 		{"AT_TIMESTAMP without timestamp", stream.GetShardIteratorInput{ShardId: shardID(0), ShardIteratorType: stream.AtTimestamp}, stream.ErrInvalidArgumentException, ""},
 		{"future timestamp", stream.GetShardIteratorInput{ShardId: shardID(0), ShardIteratorType: stream.AtTimestamp, Timestamp: &future}, stream.ErrInvalidArgumentException, ""},
-		{"unknown shard", stream.GetShardIteratorInput{ShardId: shardID(7), ShardIteratorType: stream.Latest}, stream.ErrResourceNotFoundException,
+		{"unknown shard", stream.GetShardIteratorInput{ShardId: "shard-7", ShardIteratorType: stream.Latest}, stream.ErrResourceNotFoundException,
 			"Shard shardId-000000000007 in stream errs under account 123456789012 does not exist"},
+		{"not a shard id", stream.GetShardIteratorInput{ShardId: "shardId-x", ShardIteratorType: stream.Latest}, stream.ErrResourceNotFoundException,
+			"Could not find shard shardId-x in stream errs under account 123456789012."},
 		{"bad type", stream.GetShardIteratorInput{ShardId: shardID(0), ShardIteratorType: "OLDEST"}, stream.ErrValidationException, ""},
 		{"not a number", stream.GetShardIteratorInput{ShardId: shardID(0), ShardIteratorType: stream.AtSequenceNumber, StartingSequenceNumber: "12x"}, stream.ErrValidationException, ""},
 	} {

@@ -95,10 +95,14 @@ func (svc *Service) lockForReshard(ctx context.Context, op operation, name, arn 
 // openShardForReshardLocked finds a shard that may be split or merged.
 // s.mu must be held.
 func (s *Stream) openShardForReshardLocked(id string, now time.Time) (*shard, error) {
-	sh, err := s.shardLocked(id, now)
-	if err != nil {
-		return nil, err
+	idx, ok := parseShardID(id)
+	if ok {
+		id = shardID(idx)
 	}
+	if !ok || int(idx) >= len(s.shards) || s.shards[idx].expiredLocked(s, now) {
+		return nil, errorf(ErrResourceNotFoundException, "Could not find shard %s in stream %s under account %s.", id, s.name, s.svc.cfg.account)
+	}
+	sh := s.shards[idx]
 	if !sh.isOpen() {
 		return nil, errorf(ErrInvalidArgumentException,
 			"Shard %s in stream %s under account %s has already been merged or split, and thus is not eligible for merging or splitting.",

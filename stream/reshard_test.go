@@ -67,8 +67,8 @@ func TestMergeShards(t *testing.T) {
 		"Shards shardId-000000000001 and shardId-000000000000 in stream merge under account 123456789012 are not an adjacent pair of shards eligible for merging")
 	err = e.svc.MergeShards(e.ctx, stream.MergeShardsInput{StreamName: "merge", ShardToMerge: shardID(0), AdjacentShardToMerge: shardID(2)})
 	wantErr(t, err, stream.ErrInvalidArgumentException, "")
-	err = e.svc.MergeShards(e.ctx, stream.MergeShardsInput{StreamName: "merge", ShardToMerge: shardID(0), AdjacentShardToMerge: shardID(9)})
-	wantErr(t, err, stream.ErrResourceNotFoundException, "")
+	err = e.svc.MergeShards(e.ctx, stream.MergeShardsInput{StreamName: "merge", ShardToMerge: shardID(0), AdjacentShardToMerge: "shardId-9"})
+	wantErr(t, err, stream.ErrResourceNotFoundException, "Could not find shard shardId-000000000009 in stream merge under account 123456789012.")
 	if err := e.svc.MergeShards(e.ctx, stream.MergeShardsInput{StreamName: "merge", ShardToMerge: shardID(0), AdjacentShardToMerge: shardID(1)}); err != nil {
 		t.Fatal(err)
 	}

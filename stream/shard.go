@@ -194,8 +194,11 @@ func (s *Stream) route(k hashKey) *shard {
 // is none (or it has expired). s.mu must be held.
 func (s *Stream) shardLocked(id string, now time.Time) (*shard, error) {
 	idx, ok := parseShardID(id)
-	if !ok || int(idx) >= len(s.shards) || s.shards[idx].expiredLocked(s, now) {
-		return nil, errorf(ErrResourceNotFoundException, "Shard %s in stream %s under account %s does not exist", id, s.name, s.svc.cfg.account)
+	if !ok {
+		return nil, errorf(ErrResourceNotFoundException, "Could not find shard %s in stream %s under account %s.", id, s.name, s.svc.cfg.account)
+	}
+	if int(idx) >= len(s.shards) || s.shards[idx].expiredLocked(s, now) {
+		return nil, errorf(ErrResourceNotFoundException, "Shard %s in stream %s under account %s does not exist", shardID(idx), s.name, s.svc.cfg.account)
 	}
 	return s.shards[idx], nil
 }
