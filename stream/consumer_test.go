@@ -271,6 +271,24 @@ func TestSubscribeToShardEndsAtChildShards(t *testing.T) {
 	})
 }
 
+func TestSubscribeDeliversLargeRecords(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e, s, c := efo(t)
+		if err := e.svc.UpdateMaxRecordSize(e.ctx, stream.UpdateMaxRecordSizeInput{StreamARN: s.ARN(), MaxRecordSizeInKiB: 10240}); err != nil {
+			t.Fatal(err)
+		}
+		e.put(s, "k", string(make([]byte, 3<<20)))
+		e.put(s, "k", "small")
+		sub := subscribe(t, e, c, stream.StartingPosition{Type: stream.TrimHorizon})
+		for _, want := range []int{3 << 20, 5} {
+			ev, err := sub.Next(e.ctx)
+			if err != nil || len(ev.Records) != 1 || len(ev.Records[0].Data) != want {
+				t.Fatalf("event = %d records, %v; want one of %d bytes", len(ev.Records), err, want)
+			}
+		}
+	})
+}
+
 func TestSubscribeEndsOnDeregister(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e, _, c := efo(t)

@@ -165,8 +165,8 @@ func (s *Stream) readLocked(sh *shard, pos uint64, limit, maxBytes int, now time
 	for n < avail && n < limit {
 		r := sh.recs.at(base + n)
 		sz := len(r.data) + len(r.key)
-		if size+sz > maxBytes {
-			break
+		if size+sz > maxBytes && n > 0 {
+			break // a record larger than maxBytes still goes out alone
 		}
 		size += sz
 		n++
