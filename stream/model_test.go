@@ -311,9 +311,11 @@ func (m *smMachine) check(t *rapid.T) {
 	if next.Cmp(new(big.Int).Lsh(big.NewInt(1), 128)) != 0 {
 		t.Fatalf("open shards end at %s", next)
 	}
+	all := m.listShards(t, nil)
+	m.checkLineage(t, all)
 	seen := map[int]bool{}
 	lastByKey := map[string]int{}
-	for _, sh := range m.listShards(t, nil) {
+	for _, sh := range all {
 		it, err := m.s.GetShardIterator(m.ctx, stream.GetShardIteratorInput{ShardId: sh.ShardId, ShardIteratorType: stream.TrimHorizon})
 		if err != nil {
 			t.Fatalf("GetShardIterator(%s): %v", sh.ShardId, err)
@@ -356,6 +358,49 @@ func (m *smMachine) check(t *rapid.T) {
 	for _, r := range m.records {
 		if m.alive(r) && !seen[r.id] {
 			t.Fatalf("record %d (%s on %s) never read", r.id, r.key, r.shard)
+		}
+	}
+}
+
+// checkLineage checks every listed child against its listed parents: the
+// parents are closed, a split child lies inside its parent, a merged child
+// is exactly the union of two adjacent parents, and the child's sequence
+// numbers start above the parents' end.
+func (m *smMachine) checkLineage(t *rapid.T, all []stream.Shard) {
+	byID := map[string]stream.Shard{}
+	for _, sh := range all {
+		byID[sh.ShardId] = sh
+	}
+	for _, c := range all {
+		p, ok := byID[c.ParentShardId]
+		if !ok {
+			continue // no parent, or it expired
+		}
+		end := p.SequenceNumberRange.EndingSequenceNumber
+		if end == "" {
+			t.Fatalf("%s has an open parent %s", c.ShardId, p.ShardId)
+		}
+		if cmp, _ := stream.CompareSequenceNumbers(end, c.SequenceNumberRange.StartingSequenceNumber); cmp >= 0 {
+			t.Fatalf("%s starts at %s, not above parent end %s", c.ShardId, c.SequenceNumberRange.StartingSequenceNumber, end)
+		}
+		lo, hi := bigKey(p.HashKeyRange.StartingHashKey), bigKey(p.HashKeyRange.EndingHashKey)
+		if c.AdjacentParentShardId != "" {
+			a, ok := byID[c.AdjacentParentShardId]
+			if !ok {
+				continue
+			}
+			if a.SequenceNumberRange.EndingSequenceNumber == "" ||
+				bigKey(a.HashKeyRange.StartingHashKey).Cmp(new(big.Int).Add(hi, big.NewInt(1))) != 0 {
+				t.Fatalf("%s merges %s and %s, which are not a closed adjacent pair", c.ShardId, p.ShardId, a.ShardId)
+			}
+			hi = bigKey(a.HashKeyRange.EndingHashKey)
+			if bigKey(c.HashKeyRange.StartingHashKey).Cmp(lo) != 0 || bigKey(c.HashKeyRange.EndingHashKey).Cmp(hi) != 0 {
+				t.Fatalf("%s is not the union of its parents", c.ShardId)
+			}
+			continue
+		}
+		if bigKey(c.HashKeyRange.StartingHashKey).Cmp(lo) < 0 || bigKey(c.HashKeyRange.EndingHashKey).Cmp(hi) > 0 {
+			t.Fatalf("%s %+v lies outside its parent %s %+v", c.ShardId, c.HashKeyRange, p.ShardId, p.HashKeyRange)
 		}
 	}
 }
