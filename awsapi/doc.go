@@ -27,7 +27,8 @@
 //     certificate at /SimpleNotificationService-sluice.pem.
 //   - Kinesis Data Streams: AWS JSON 1.1 (X-Amz-Target:
 //     Kinesis_20131202.<Op>), blobs in base64, timestamps in epoch seconds,
-//     and SubscribeToShard as an application/vnd.amazon.eventstream response.
+//     and SubscribeToShard as an application/vnd.amazon.eventstream response;
+//     also CBOR (application/x-amz-cbor-1.1), what the Java SDKs send.
 //
 // Authorization headers are read for their region (logged) and never
 // verified. Bodies are limited to [DefaultMaxBodyBytes]; a malformed request
@@ -46,5 +47,6 @@
 //   - sqs_query.go: the SQS query codec.
 //   - sns_query.go: the SNS query codec.
 //   - kinesis_json.go: the Kinesis JSON 1.1 codec.
+//   - kinesis_cbor.go: Kinesis over CBOR, through the JSON codec.
 //   - eventstream.go: event-stream framing and SubscribeToShard.
 package awsapi

@@ -391,8 +391,12 @@ func fixOutput(v any) any {
 	return v
 }
 
-// serveKinesis serves one AWS JSON 1.1 request of Kinesis.
+// serveKinesis serves one request of Kinesis, JSON 1.1 or CBOR.
 func (h *handler) serveKinesis(w http.ResponseWriter, r *http.Request, c *call, svc *stream.Service, op string) {
+	if isCBOR(r) {
+		h.serveKinesisCBOR(w, r, c, svc, op)
+		return
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		writeJSONError(w, c, asAWSError(err), "")
@@ -402,6 +406,11 @@ func (h *handler) serveKinesis(w http.ResponseWriter, r *http.Request, c *call, 
 		h.subscribeToShard(w, r, c, svc, body)
 		return
 	}
+	h.kinesisJSON(w, r, c, svc, op, body)
+}
+
+// kinesisJSON runs one operation from its JSON body and writes the answer.
+func (h *handler) kinesisJSON(w http.ResponseWriter, r *http.Request, c *call, svc *stream.Service, op string, body []byte) {
 	fn := kinesisOps[op]
 	if fn == nil {
 		writeJSONError(w, c, errUnknownOperation("Unrecognized operation Kinesis_20131202."+op), "")
