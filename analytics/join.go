@@ -1,0 +1,180 @@
+package analytics
+
+// join compiles stream-stream joins (each side keeps the rows of its OVER
+// window, by default the rows with the same ROWTIME) and stream-table
+// joins (the table's current rows).
+func (qc *qctx) join(j *joinItem) (*source, error) {
+	left, err := qc.from(j.left)
+	if err != nil {
+		return nil, err
+	}
+	right, err := qc.from(j.right)
+	if err != nil {
+		return nil, err
+	}
+	if !left.stream {
+		return nil, codeErr(j.pos, "the left side of a join must be a stream")
+	}
+	if left.tvf != nil || right.tvf != nil {
+		return nil, codeErr(j.pos, "window table functions cannot be joined")
+	}
+	lw := left.sc.width()
+	rw := right.sc.width()
+	sc := &scope{}
+	for _, f := range left.sc.frames {
+		if f.rowtimeIdx < 0 {
+			f.rowtimeIdx = lw
+		}
+		sc.frames = append(sc.frames, f)
+	}
+	for _, f := range right.sc.frames {
+		f.offset += lw + 1
+		if f.rowtimeIdx < 0 {
+			f.rowtimeIdx = lw + 1 + rw
+		} else {
+			f.rowtimeIdx += lw + 1
+		}
+		sc.frames = append(sc.frames, f)
+	}
+	// The joined row's own ROWTIME (env.rowtime) is the arriving row's.
+	c := &compiler{sc: sc}
+	on, _, err := c.compile(j.on)
+	if err != nil {
+		return nil, err
+	}
+	e := qc.e
+	combine := func(l, r row, lnull, rnull bool) []Value {
+		vals := make([]Value, lw+rw+2)
+		if !lnull {
+			copy(vals, l.vals)
+			vals[lw] = tsMillis(l.rowtime)
+		}
+		if !rnull {
+			copy(vals[lw+1:], r.vals)
+			vals[lw+1+rw] = tsMillis(r.rowtime)
+		}
+		return vals
+	}
+	match := func(vals []Value, at int64, failed row) (bool, bool) {
+		en := env{vals: vals, rowtime: at, now: e.now, start: e.start}
+		v, err := on(&en)
+		if err != nil {
+			e.evalErr(err, failed)
+			return false, false
+		}
+		return truthy(v), true
+	}
+	rangeOf := func(f fromItem) (*windowSpec, error) {
+		sr, ok := f.(*streamRef)
+		if !ok || sr.over == nil {
+			return &windowSpec{}, nil
+		}
+		w := sr.over
+		if w.ref != "" {
+			return nil, codeErr(w.pos, "a join window must be given inline: OVER (RANGE INTERVAL ... PRECEDING)")
+		}
+		if len(w.partition) > 0 {
+			return nil, codeErr(w.pos, "PARTITION BY is not supported in a join window")
+		}
+		return w, nil
+	}
+	lwin, err := rangeOf(j.left)
+	if err != nil {
+		return nil, err
+	}
+	rwin, err := rangeOf(j.right)
+	if err != nil {
+		return nil, err
+	}
+	out := &source{sc: sc, stream: true}
+	if !right.stream {
+		table := qc.e.streams[j.right.(*streamRef).name]
+		if sr, ok := j.right.(*streamRef); ok && sr.over != nil {
+			return nil, codeErr(sr.over.pos, "a table has no window")
+		}
+		out.connect = func(sink rowSink) {
+			left.connect(func(l row) {
+				matched := false
+				for _, t := range table.rows {
+					vals := combine(l, t, false, false)
+					ok, valid := match(vals, l.rowtime, l)
+					if !valid {
+						return
+					}
+					if ok {
+						matched = true
+						sink(row{rowtime: l.rowtime, vals: vals})
+					}
+				}
+				if !matched && j.outer {
+					sink(row{rowtime: l.rowtime, vals: combine(l, row{}, false, true)})
+				}
+			})
+		}
+		return out, nil
+	}
+	jb := &joinBuffers{}
+	out.connect = func(sink rowSink) {
+		left.connect(func(l row) {
+			jb.right = evictWindow(jb.right, rwin, l.rowtime)
+			matched := false
+			for _, r := range jb.right {
+				vals := combine(l, r, false, false)
+				ok, valid := match(vals, l.rowtime, l)
+				if !valid {
+					return
+				}
+				if ok {
+					matched = true
+					sink(row{rowtime: l.rowtime, vals: vals})
+				}
+			}
+			if !matched && j.outer {
+				sink(row{rowtime: l.rowtime, vals: combine(l, row{}, false, true)})
+			}
+			jb.left = append(evictWindow(jb.left, lwin, l.rowtime), l)
+		})
+		right.connect(func(r row) {
+			jb.left = evictWindow(jb.left, lwin, r.rowtime)
+			for _, l := range jb.left {
+				vals := combine(l, r, false, false)
+				ok, valid := match(vals, r.rowtime, r)
+				if !valid {
+					return
+				}
+				if ok {
+					sink(row{rowtime: r.rowtime, vals: vals})
+				}
+			}
+			jb.right = append(evictWindow(jb.right, rwin, r.rowtime), r)
+		})
+	}
+	return out, nil
+}
+
+type joinBuffers struct {
+	left, right []row
+}
+
+// evictWindow drops rows outside w as of now: RANGE keeps ROWTIME >=
+// now - range (a window with no range keeps rows with ROWTIME == now), ROWS
+// n keeps the last n rows.
+func evictWindow(rows []row, w *windowSpec, now int64) []row {
+	switch {
+	case w.unbounded:
+		return rows
+	case w.rows:
+		if n := int(w.n); len(rows) > n {
+			return append(rows[:0], rows[len(rows)-n:]...)
+		}
+		return rows
+	}
+	i := 0
+	for i < len(rows) && rows[i].rowtime < now-w.n {
+		i++
+	}
+	if i == 0 {
+		return rows
+	}
+	return append(rows[:0], rows[i:]...)
+}
