@@ -304,3 +304,17 @@ func TestSubscribeEndsOnDeregister(t *testing.T) {
 		wantErr(t, (<-ch).err, stream.ErrResourceNotFoundException, "")
 	})
 }
+
+func TestCloseEndsSubscriptions(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e, _, c := efo(t)
+		sub := subscribe(t, e, c, stream.StartingPosition{Type: stream.Latest})
+		sub.Next(e.ctx)
+		ch := goNext(e.ctx, sub)
+		if !pending(ch) {
+			t.Fatal("returned early")
+		}
+		e.svc.Close()
+		wantErr(t, (<-ch).err, stream.ErrInternalFailure, "")
+	})
+}

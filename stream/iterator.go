@@ -118,6 +118,9 @@ func (s *Stream) GetShardIterator(ctx context.Context, in GetShardIteratorInput)
 	if err := ctx.Err(); err != nil {
 		return GetShardIteratorOutput{}, err
 	}
+	if err := validateShardIDText("shardId", in.ShardId); err != nil {
+		return GetShardIteratorOutput{}, err
+	}
 	if err := checkPosition(in.ShardIteratorType, in.StartingSequenceNumber, in.Timestamp); err != nil {
 		return GetShardIteratorOutput{}, err
 	}

@@ -103,6 +103,9 @@ func (svc *Service) resolve(name, arn string) (*Stream, error) {
 	if name == "" {
 		return nil, errorf(ErrInvalidArgumentException, "Either StreamName or StreamARN should be provided.")
 	}
+	if err := validateStreamName(name); err != nil {
+		return nil, err
+	}
 	return svc.lookup(name)
 }
 

@@ -119,6 +119,7 @@ func TestStreamsByNameOrARN(t *testing.T) {
 		{"", "arn:aws:sqs:us-east-1:123456789012:named", stream.ErrValidationException},
 		{"", "arn:aws:kinesis:us-east-1:123456789012:stream/missing", stream.ErrResourceNotFoundException},
 		{"", "arn:aws:kinesis:eu-west-1:123456789012:stream/named", stream.ErrResourceNotFoundException},
+		{"a b", "", stream.ErrValidationException},
 	} {
 		_, err := e.svc.DescribeStreamSummary(e.ctx, stream.DescribeStreamSummaryInput{StreamName: tc.name, StreamARN: tc.arn})
 		if tc.sentinel == nil {
