@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"math"
-	"strconv"
 	"time"
 )
 
@@ -215,12 +214,11 @@ func (d *DeliveryStream) failLocked(fs []failedRecord, now time.Time, jobs []*jo
 func recordID(n uint64) string {
 	var b [56]byte
 	const head = "49546986683135544286507457936321625675700192471156785154"
-	copy(b[:], head)
-	for i := 36; i < 56; i++ {
-		b[i] = '0'
+	copy(b[:36], head)
+	for i := 55; i >= 36; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
 	}
-	s := strconv.AppendUint(nil, n, 10)
-	copy(b[56-len(s):], s)
 	return string(b[:])
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sluicehq/sluice/firehose"
 	"github.com/sluicehq/sluice/internal/clock"
+	"github.com/sluicehq/sluice/stream"
 )
 
 // epoch is where every test's mock clock starts.
@@ -31,12 +32,22 @@ type env struct {
 // run runs fn inside a synctest bubble with a fresh env.
 func run(t *testing.T, fn func(e *env), opts ...firehose.Option) {
 	t.Helper()
+	runKinesis(t, func(e *env, _ *stream.Service) { fn(e) }, opts...)
+}
+
+// runKinesis is run with a Kinesis Data Streams service on the same clock,
+// wired in with WithStreams.
+func runKinesis(t *testing.T, fn func(e *env, ks *stream.Service), opts ...firehose.Option) {
+	t.Helper()
 	synctest.Test(t, func(t *testing.T) {
 		mock := clock.NewMock()
 		mock.Set(epoch)
-		svc := firehose.New(append([]firehose.Option{firehose.WithClock(mock), firehose.WithRand(rand.NewPCG(1, 2))}, opts...)...)
+		ks := stream.New(stream.WithClock(mock), stream.WithRand(rand.NewPCG(3, 4)))
+		defer ks.Close()
+		svc := firehose.New(append([]firehose.Option{firehose.WithClock(mock), firehose.WithRand(rand.NewPCG(1, 2)),
+			firehose.WithStreams(ks)}, opts...)...)
 		defer svc.Close()
-		fn(&env{t: t, ctx: context.Background(), clock: mock, svc: svc})
+		fn(&env{t: t, ctx: context.Background(), clock: mock, svc: svc}, ks)
 		synctest.Wait()
 	})
 }

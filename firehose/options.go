@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/internal/clock"
+	"github.com/sluicehq/sluice/stream"
 )
 
 // Option configures the environment of a [Service]: its clock, account,
@@ -26,6 +27,7 @@ type config struct {
 	http       *http.Client
 	transition time.Duration
 	functions  map[string]TransformFunc
+	streams    *stream.Service
 }
 
 func defaultConfig() config {

@@ -1,0 +1,108 @@
+package firehose_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sluicehq/sluice/firehose"
+	"github.com/sluicehq/sluice/stream"
+)
+
+func TestKinesisStreamAsSource(t *testing.T) {
+	var mu sync.Mutex
+	var metas []firehose.KinesisRecordMetadata
+	var sources []string
+	runKinesis(t, func(e *env, ks *stream.Service) {
+		src, err := ks.CreateStream(e.ctx, stream.CreateStreamInput{StreamName: "clicks", ShardCount: new(2)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k0", Data: []byte("before\n")}); err != nil {
+			t.Fatal(err)
+		}
+		arn := e.svc.FunctionARN("meta")
+		e.svc.RegisterFunction(arn, func(_ context.Context, ev firehose.TransformEvent) (firehose.TransformResponse, error) {
+			var out firehose.TransformResponse
+			mu.Lock()
+			for _, r := range ev.Records {
+				metas = append(metas, *r.KinesisRecordMetadata)
+				sources = append(sources, ev.SourceKinesisStreamArn)
+				out.Records = append(out.Records, firehose.TransformResponseRecord{RecordID: r.RecordID, Result: firehose.ResultOk, Data: r.Data})
+			}
+			mu.Unlock()
+			return out, nil
+		})
+		c := s3(1, 60)
+		c.ProcessingConfiguration = lambdaConf(arn)
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "from-kinesis", DeliveryStreamType: firehose.KinesisStreamAsSource,
+			KinesisStreamSourceConfiguration:   &firehose.KinesisStreamSourceConfiguration{KinesisStreamARN: src.ARN(), RoleARN: roleARN},
+			ExtendedS3DestinationConfiguration: c})
+		_, err = d.PutRecord(e.ctx, firehose.PutRecordInput{Record: firehose.Record{Data: []byte("x")}})
+		wantErr(t, err, firehose.ErrInvalidArgumentException, "This operation is not permitted on KinesisStreamAsSource delivery stream type.")
+		err = e.svc.StartDeliveryStreamEncryption(e.ctx, firehose.StartDeliveryStreamEncryptionInput{DeliveryStreamName: "from-kinesis"})
+		wantErr(t, err, firehose.ErrInvalidArgumentException, "")
+
+		for _, s := range []string{"a\n", "b\n"} {
+			if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k-" + s[:1], Data: []byte(s)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		agg := firehose.AggregateKPL("kpl", []byte("c\n"), []byte("d\n"))
+		if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "kpl", Data: agg}); err != nil {
+			t.Fatal(err)
+		}
+		e.advance(time.Minute)
+		objs := e.bucket().Objects("")
+		var all string
+		for _, o := range objs {
+			all += string(o.Body)
+		}
+		for _, want := range []string{"a\n", "b\n", "c\n", "d\n"} {
+			if strings.Count(all, want) != 1 {
+				t.Errorf("delivered %q: want %q once", all, want)
+			}
+		}
+		if strings.Contains(all, "before") {
+			t.Errorf("a record put before creation was delivered (LATEST): %q", all)
+		}
+		mu.Lock()
+		if len(metas) != 4 {
+			t.Fatalf("metadata = %+v", metas)
+		}
+		subs := map[int64]bool{}
+		for i, m := range metas {
+			if m.ShardID == "" || m.SequenceNumber == "" || m.ApproximateArrivalTimestamp != epoch.UnixMilli() || sources[i] != src.ARN() {
+				t.Errorf("metadata %d = %+v (source %s)", i, m, sources[i])
+			}
+			if m.PartitionKey == "kpl" {
+				subs[m.SubsequenceNumber] = true
+			}
+		}
+		if !subs[0] || !subs[1] {
+			t.Errorf("KPL sub-records' subsequence numbers = %v, want 0 and 1", subs)
+		}
+		mu.Unlock()
+		out, _ := e.svc.DescribeDeliveryStream(e.ctx, firehose.DescribeDeliveryStreamInput{DeliveryStreamName: "from-kinesis"})
+		src2 := out.DeliveryStreamDescription.Source
+		if src2 == nil || src2.KinesisStreamSourceDescription.KinesisStreamARN != src.ARN() ||
+			!src2.KinesisStreamSourceDescription.DeliveryStartTimestamp.Equal(epoch) {
+			t.Errorf("source = %+v", src2)
+		}
+		// The subscriptions last 5 minutes; records keep coming after that.
+		e.advance(10 * time.Minute)
+		if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "late", Data: []byte("late\n")}); err != nil {
+			t.Fatal(err)
+		}
+		e.advance(time.Minute)
+		found := false
+		for _, o := range e.bucket().Objects("") {
+			found = found || strings.Contains(string(o.Body), "late\n")
+		}
+		if !found {
+			t.Errorf("a record put after 11 minutes was not delivered")
+		}
+	})
+}
