@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 import traceback
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -105,6 +107,55 @@ def check_sqs():
     code, e = error_code(sqs.get_queue_url, QueueName="py-jobs")
     expect(code == "AWS.SimpleQueueService.NonExistentQueue", "missing queue: %s" % code)
     expect(isinstance(e, sqs.exceptions.QueueDoesNotExist), "exception class %s" % type(e))
+
+
+def check_sqs_long_poll():
+    """A long poll returns as soon as a message is sent, with time standing still."""
+    import threading
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="py-poll")["QueueUrl"]
+    got = {}
+    t = threading.Thread(target=lambda: got.update(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20)))
+    t.start()
+    sqs.send_message(QueueUrl=url, MessageBody="wake up")
+    t.join(timeout=30)
+    expect(not t.is_alive(), "long poll did not return")
+    expect(got.get("Messages", [{}])[0].get("Body") == "wake up", "long poll got %s" % got)
+    sqs.delete_queue(QueueUrl=url)
+
+
+def check_sqs_query_protocol():
+    """The query protocol older SDKs speak: a form post to the queue URL, XML back."""
+    import xml.etree.ElementTree as ET
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="py-query")["QueueUrl"]
+    ns = {"q": "http://queue.amazonaws.com/doc/2012-11-05/"}
+
+    def post(params, path=""):
+        data = urllib.parse.urlencode(dict(params, Version="2012-11-05")).encode()
+        req = urllib.request.Request(url if path == "" else URL + path, data=data,
+                                     headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        try:
+            with urllib.request.urlopen(req) as r:
+                return r.status, ET.fromstring(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, ET.fromstring(e.read())
+
+    body = 'a\r\nb "c" & <d>'
+    status, doc = post({"Action": "SendMessage", "MessageBody": body,
+                        "MessageAttribute.1.Name": "k", "MessageAttribute.1.Value.DataType": "String",
+                        "MessageAttribute.1.Value.StringValue": "v"})
+    import hashlib
+    expect(status == 200 and doc.find(".//q:MD5OfMessageBody", ns).text == hashlib.md5(body.encode()).hexdigest(),
+           "query SendMessage %d" % status)
+    status, doc = post({"Action": "ReceiveMessage", "MessageAttributeName.1": "All", "AttributeName.1": "All"})
+    msg = doc.find(".//q:Message", ns)
+    expect(status == 200 and msg.find("q:Body", ns).text == body, "query ReceiveMessage body")
+    expect(msg.find("q:MessageAttribute/q:Value/q:StringValue", ns).text == "v", "query attribute")
+    status, doc = post({"Action": "GetQueueUrl", "QueueName": "nope"}, path="/")
+    expect(status == 400 and doc.find(".//q:Code", ns).text == "AWS.SimpleQueueService.NonExistentQueue",
+           "query error %d" % status)
+    sqs.delete_queue(QueueUrl=url)
 
 
 def check_sns():
@@ -225,7 +276,7 @@ def check_kinesis():
     expect(p.returncode != 0 and "ResourceNotFoundException" in p.stderr, "cli kinesis error: %s" % p.stderr)
 
 
-CHECKS = [check_sqs, check_sns, check_cli, check_kinesis]
+CHECKS = [check_sqs, check_sqs_long_poll, check_sqs_query_protocol, check_sns, check_cli, check_kinesis]
 EXTRA = []  # further services register here
 
 
