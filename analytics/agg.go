@@ -222,9 +222,9 @@ func (a *firstLastAccum) add(args []Value, _ int64) {
 func (a *firstLastAccum) result() Value { return a.v }
 
 type varAccum struct {
-	kind    string
-	n       float64
-	sum, sq float64
+	kind     string
+	n        float64
+	mean, m2 float64 // Welford
 }
 
 func (a *varAccum) add(args []Value, _ int64) {
@@ -234,8 +234,9 @@ func (a *varAccum) add(args []Value, _ int64) {
 	}
 	x := v.Float64()
 	a.n++
-	a.sum += x
-	a.sq += x * x
+	d := x - a.mean
+	a.mean += d / a.n
+	a.m2 += d * (x - a.mean)
 }
 
 func (a *varAccum) remove(args []Value) {
@@ -243,10 +244,15 @@ func (a *varAccum) remove(args []Value) {
 	if v.k != KindBigint && v.k != KindDouble {
 		return
 	}
+	if a.n <= 1 {
+		a.n, a.mean, a.m2 = 0, 0, 0
+		return
+	}
 	x := v.Float64()
 	a.n--
-	a.sum -= x
-	a.sq -= x * x
+	d := x - a.mean
+	a.mean -= d / a.n
+	a.m2 -= d * (x - a.mean)
 }
 
 func (a *varAccum) result() Value {
@@ -258,10 +264,7 @@ func (a *varAccum) result() Value {
 	if d <= 0 {
 		return Null
 	}
-	v := (a.sq - a.sum*a.sum/a.n) / d
-	if v < 0 {
-		v = 0
-	}
+	v := max(a.m2/d, 0)
 	if strings.HasPrefix(a.kind, "STDDEV") {
 		return Float(math.Sqrt(v))
 	}
