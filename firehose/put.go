@@ -176,7 +176,9 @@ func (d *DeliveryStream) ingest(ctx context.Context, dest *destination, in []inR
 		d.mu.Unlock()
 		return
 	}
-	now = d.mono.Now(d.svc.cfg.clock)
+	// Buffers open when the records arrived (now), even if the clock moved
+	// while they were processed; what is already due is flushed at once.
+	cur := d.mono.Now(d.svc.cfg.clock)
 	var jobs []*job
 	for _, r := range backup {
 		jobs = d.appendLocked(bufKey{lane: laneBackup}, nil, r.data, r.arrival, now, jobs)
@@ -185,8 +187,8 @@ func (d *DeliveryStream) ingest(ctx context.Context, dest *destination, in []inR
 		jobs = d.appendLocked(bufKey{lane: laneMain, sub: r.partition}, r.keys, r.data, r.arrival, now, jobs)
 	}
 	jobs = d.failLocked(failed, now, jobs)
-	jobs = append(jobs, d.catchUpLocked(now)...)
-	d.armLocked(now)
+	jobs = append(jobs, d.catchUpLocked(cur)...)
+	d.armLocked(cur)
 	d.mu.Unlock()
 	d.run(jobs)
 }
