@@ -29,6 +29,7 @@
 //     Kinesis_20131202.<Op>), blobs in base64, timestamps in epoch seconds,
 //     and SubscribeToShard as an application/vnd.amazon.eventstream response;
 //     also CBOR (application/x-amz-cbor-1.1), what the Java SDKs send.
+//   - Data Firehose: AWS JSON 1.1 (X-Amz-Target: Firehose_20150804.<Op>).
 //
 // Authorization headers are read for their region (logged) and never
 // verified. Bodies are limited to [DefaultMaxBodyBytes]; a malformed request
@@ -49,4 +50,5 @@
 //   - kinesis_json.go: the Kinesis JSON 1.1 codec.
 //   - kinesis_cbor.go: Kinesis over CBOR, through the JSON codec.
 //   - eventstream.go: event-stream framing and SubscribeToShard.
+//   - firehose_json.go: the Firehose JSON 1.1 codec.
 package awsapi

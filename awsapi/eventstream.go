@@ -44,7 +44,7 @@ func appendEventMessage(b []byte, headers []eventHeader, payload []byte) []byte 
 // by the end of the subscription or an exception message.
 func (h *handler) subscribeToShard(w http.ResponseWriter, r *http.Request, c *call, svc *stream.Service, body []byte) {
 	var in stream.SubscribeToShardInput
-	if err := decodeKinesis(body, &in); err != nil {
+	if err := decodeJSON11(body, &in); err != nil {
 		writeJSONError(w, c, asAWSError(err), "")
 		return
 	}

@@ -55,7 +55,7 @@ type route struct {
 
 // New returns an http.Handler speaking the AWS wire protocols of the
 // services given as options: SQS (AWS JSON 1.0 and query), SNS (query),
-// Kinesis (AWS JSON 1.1) and,
+// Kinesis (AWS JSON 1.1 and CBOR), Firehose (AWS JSON 1.1) and,
 // under /SimpleNotificationService-sluice.pem, the certificate SNS messages
 // are signed with. It only translates: every request becomes one call of the
 // native operation. Signatures are never verified.

@@ -12,12 +12,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 
 	"github.com/sluicehq/sluice/awsapi"
+	sfirehose "github.com/sluicehq/sluice/firehose"
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/pubsub"
 	"github.com/sluicehq/sluice/queue"
@@ -32,6 +34,8 @@ type env struct {
 	topics  *pubsub.Service
 	streams *stream.Service
 	kinesis *kinesis.Client
+	hoses   *sfirehose.Service
+	hose    *firehose.Client
 	handler http.Handler
 	sqs     *sqs.Client
 	sns     *sns.Client
@@ -64,8 +68,9 @@ func newEnv(t *testing.T, loopback bool) *env {
 	e.topics = pubsub.New(pubsub.WithClock(mock), pubsub.WithQueues(e.queues), pubsub.WithDigestSignatures(),
 		pubsub.WithEndpointURL(e.base))
 	e.streams = stream.New(stream.WithClock(mock))
-	e.handler = awsapi.New(awsapi.WithQueues(e.queues), awsapi.WithPubSub(e.topics), awsapi.WithStreams(e.streams))
-	t.Cleanup(func() { _ = e.queues.Close(); _ = e.topics.Close(); _ = e.streams.Close() })
+	e.hoses = sfirehose.New(sfirehose.WithClock(mock))
+	e.handler = awsapi.New(awsapi.WithQueues(e.queues), awsapi.WithPubSub(e.topics), awsapi.WithStreams(e.streams), awsapi.WithFirehose(e.hoses))
+	t.Cleanup(func() { _ = e.queues.Close(); _ = e.topics.Close(); _ = e.streams.Close(); _ = e.hoses.Close() })
 	if loopback {
 		e.http = &http.Client{Transport: bufferBodies{srv.Client().Transport}}
 	} else {
@@ -77,6 +82,8 @@ func newEnv(t *testing.T, loopback bool) *env {
 	e.sns = sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,
 		Credentials: creds, RetryMaxAttempts: 1})
 	e.kinesis = kinesis.New(kinesis.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,
+		Credentials: creds, RetryMaxAttempts: 1})
+	e.hose = firehose.New(firehose.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.base), HTTPClient: e.http,
 		Credentials: creds, RetryMaxAttempts: 1})
 	return e
 }

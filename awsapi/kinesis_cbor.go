@@ -155,7 +155,7 @@ func jsonValueToCBOR(key string, v any) cbor.Value {
 		}
 		return cbor.String(v)
 	case json.Number:
-		if kinesisTimeKey(key) {
+		if isTimeKey(key) {
 			if f, err := v.Float64(); err == nil {
 				return &cbor.Tag{ID: 1, Value: cbor.Uint(uint64(math.Round(f * 1000)))}
 			}

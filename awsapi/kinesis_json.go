@@ -36,7 +36,7 @@ type kinesisOp func(svc *stream.Service, ctx context.Context, body []byte) (any,
 func kinesisNoOut[In any](fn func(*stream.Service, context.Context, In) error) kinesisOp {
 	return func(svc *stream.Service, ctx context.Context, body []byte) (any, error) {
 		var in In
-		if err := decodeKinesis(body, &in); err != nil {
+		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
 		}
 		return nil, fn(svc, ctx, in)
@@ -46,7 +46,7 @@ func kinesisNoOut[In any](fn func(*stream.Service, context.Context, In) error) k
 func kinesisOut[In, Out any](fn func(*stream.Service, context.Context, In) (Out, error)) kinesisOp {
 	return func(svc *stream.Service, ctx context.Context, body []byte) (any, error) {
 		var in In
-		if err := decodeKinesis(body, &in); err != nil {
+		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
 		}
 		out, err := fn(svc, ctx, in)
@@ -119,7 +119,7 @@ var kinesisOps = map[string]kinesisOp{
 	"UpdateStreamWarmThroughput":    kinesisOut((*stream.Service).UpdateStreamWarmThroughput),
 	"CreateStream": func(svc *stream.Service, ctx context.Context, body []byte) (any, error) {
 		var in stream.CreateStreamInput
-		if err := decodeKinesis(body, &in); err != nil {
+		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
 		}
 		_, err := svc.CreateStream(ctx, in)
@@ -127,7 +127,7 @@ var kinesisOps = map[string]kinesisOp{
 	},
 	"GetRecords": func(svc *stream.Service, ctx context.Context, body []byte) (any, error) {
 		var in stream.GetRecordsInput
-		if err := decodeKinesis(body, &in); err != nil {
+		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
 		}
 		out, err := svc.GetRecords(ctx, in)
@@ -141,7 +141,7 @@ var kinesisOps = map[string]kinesisOp{
 			streamRef
 			stream.GetShardIteratorInput
 		}
-		if err := decodeKinesis(body, &in); err != nil {
+		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
 		}
 		s, err := in.stream(svc)
@@ -155,7 +155,7 @@ var kinesisOps = map[string]kinesisOp{
 			streamRef
 			stream.PutRecordInput
 		}
-		if err := decodeKinesis(body, &in); err != nil {
+		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
 		}
 		s, err := in.stream(svc)
@@ -173,7 +173,7 @@ var kinesisOps = map[string]kinesisOp{
 			streamRef
 			stream.PutRecordsInput
 		}
-		if err := decodeKinesis(body, &in); err != nil {
+		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
 		}
 		s, err := in.stream(svc)
@@ -280,15 +280,15 @@ func appendEpochSeconds(b []byte, t time.Time) []byte {
 	return strconv.AppendInt(b, frac, 10)
 }
 
-// kinesisTimeKey reports whether a member holds a timestamp.
-func kinesisTimeKey(k string) bool {
+// isTimeKey reports whether a member holds a timestamp.
+func isTimeKey(k string) bool {
 	return strings.HasSuffix(k, "Timestamp") || k == "StartedAt" || k == "EndedAt" || k == "EarliestAllowedEndAt"
 }
 
-// decodeKinesis reads a JSON 1.1 body into a native input. Timestamps come
+// decodeJSON11 reads a JSON 1.1 body into a native input. Timestamps come
 // as epoch seconds (integers from botocore, fractions from the Go SDK) and
 // are rewritten to what encoding/json reads into a time.Time.
-func decodeKinesis(body []byte, in any) error {
+func decodeJSON11(body []byte, in any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
@@ -314,7 +314,7 @@ func fixInputTimes(v any) error {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
-			if n, ok := x.(json.Number); ok && kinesisTimeKey(k) {
+			if n, ok := x.(json.Number); ok && isTimeKey(k) {
 				f, err := strconv.ParseFloat(string(n), 64)
 				if err != nil {
 					return errSerialization("Invalid timestamp for " + k)
@@ -338,10 +338,10 @@ func fixInputTimes(v any) error {
 	return nil
 }
 
-// encodeKinesis renders a native output: timestamps as epoch seconds, and
+// encodeJSON11 renders a native output: timestamps as epoch seconds, and
 // members that are empty (no string, no time, null) left out as AWS leaves
 // them out. The hot paths' wire types are encoded as they are.
-func encodeKinesis(out any) ([]byte, error) {
+func encodeJSON11(out any) ([]byte, error) {
 	switch out.(type) {
 	case nil:
 		return []byte("{}"), nil
@@ -369,7 +369,7 @@ func fixOutput(v any) any {
 			case nil:
 				delete(v, k)
 			case string:
-				if kinesisTimeKey(k) {
+				if isTimeKey(k) {
 					t, err := time.Parse(time.RFC3339Nano, x)
 					if err != nil || t.IsZero() {
 						delete(v, k)
@@ -421,7 +421,7 @@ func (h *handler) kinesisJSON(w http.ResponseWriter, r *http.Request, c *call, s
 		writeJSONError(w, c, asAWSError(err), "")
 		return
 	}
-	b, err := encodeKinesis(out)
+	b, err := encodeJSON11(out)
 	if err != nil {
 		writeJSONError(w, c, errInternal(err.Error()), "")
 		return

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go/encoding/cbor"
 
 	"github.com/sluicehq/sluice/awsapi"
+	"github.com/sluicehq/sluice/firehose"
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/pubsub"
 	"github.com/sluicehq/sluice/queue"
@@ -100,7 +101,10 @@ func fuzzServe(t *testing.T, header http.Header, body []byte) {
 		if _, err := streams.CreateStream(ctx, stream.CreateStreamInput{StreamName: "s", ShardCount: new(1)}); err != nil {
 			t.Fatal(err)
 		}
-		h := awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithStreams(streams), awsapi.WithMaxBodyBytes(1<<16))
+		hoses := firehose.New(firehose.WithClock(clk), firehose.WithHTTPClient(noNet), firehose.WithStreams(streams))
+		defer hoses.Close()
+		h := awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithStreams(streams), awsapi.WithFirehose(hoses),
+			awsapi.WithMaxBodyBytes(1<<16))
 		rec := serve(h, http.MethodPost, "/", header, body)
 		if rec.Code >= 500 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -179,5 +183,20 @@ func FuzzKinesisCBOR(f *testing.F) {
 	f.Add("PutRecords", cbor.Encode(cbor.Map{"StreamName": cbor.String("s"), "Records": cbor.List{cbor.Map{"PartitionKey": cbor.String("p"), "Data": cbor.Slice{1}}}}))
 	f.Fuzz(func(t *testing.T, op string, body []byte) {
 		fuzzServe(t, http.Header{"X-Amz-Target": {"Kinesis_20131202." + op}, "Content-Type": {"application/x-amz-cbor-1.1"}}, body)
+	})
+}
+
+func FuzzFirehoseJSON(f *testing.F) {
+	for _, s := range [][2]string{
+		{"CreateDeliveryStream", `{"DeliveryStreamName":"d","ExtendedS3DestinationConfiguration":{"RoleARN":"arn:aws:iam::123456789012:role/r","BucketARN":"arn:aws:s3:::b","BufferingHints":{"IntervalInSeconds":0}}}`},
+		{"PutRecordBatch", `{"DeliveryStreamName":"d","Records":[{"Data":"eA=="},{"Data":""}]}`},
+		{"PutRecord", `{"DeliveryStreamName":"d","Record":{"Data":"eA=="}}`},
+		{"DescribeDeliveryStream", `{"DeliveryStreamName":"d","Limit":1}`},
+		{"CreateDeliveryStream", `{"DeliveryStreamName":"k","DeliveryStreamType":"KinesisStreamAsSource","KinesisStreamSourceConfiguration":{"KinesisStreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s","RoleARN":"arn:aws:iam::123456789012:role/r"},"ExtendedS3DestinationConfiguration":{"RoleARN":"arn:aws:iam::123456789012:role/r","BucketARN":"arn:aws:s3:::b"}}`},
+	} {
+		f.Add(s[0], []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, op string, body []byte) {
+		fuzzServe(t, http.Header{"X-Amz-Target": {"Firehose_20150804." + op}, "Content-Type": {"application/x-amz-json-1.1"}}, body)
 	})
 }

@@ -276,7 +276,26 @@ def check_kinesis():
     expect(p.returncode != 0 and "ResourceNotFoundException" in p.stderr, "cli kinesis error: %s" % p.stderr)
 
 
-CHECKS = [check_sqs, check_sqs_long_poll, check_sqs_query_protocol, check_sns, check_cli, check_kinesis]
+def check_firehose():
+    f = client("firehose")
+    arn = f.create_delivery_stream(DeliveryStreamName="py-clicks", ExtendedS3DestinationConfiguration={
+        "RoleARN": "arn:aws:iam::123456789012:role/firehose", "BucketARN": "arn:aws:s3:::py-clicks",
+        "BufferingHints": {"IntervalInSeconds": 60, "SizeInMBs": 1}})["DeliveryStreamARN"]
+    expect(arn.endswith(":deliverystream/py-clicks"), arn)
+    advance("1m")
+    desc = f.describe_delivery_stream(DeliveryStreamName="py-clicks")["DeliveryStreamDescription"]
+    expect(desc["DeliveryStreamStatus"] == "ACTIVE", "status %s" % desc["DeliveryStreamStatus"])
+    f.put_record(DeliveryStreamName="py-clicks", Record={"Data": b"one\n"})
+    out = f.put_record_batch(DeliveryStreamName="py-clicks", Records=[{"Data": b"two\n"}, {"Data": b"three\n"}])
+    expect(out["FailedPutCount"] == 0 and len(out["RequestResponses"]) == 2, "put_record_batch %s" % out)
+    expect("py-clicks" in f.list_delivery_streams()["DeliveryStreamNames"], "list_delivery_streams")
+    f.delete_delivery_stream(DeliveryStreamName="py-clicks")
+    advance("1m")
+    code, e = error_code(f.describe_delivery_stream, DeliveryStreamName="py-clicks")
+    expect(code == "ResourceNotFoundException", "missing delivery stream: %s" % code)
+
+
+CHECKS = [check_sqs, check_sqs_long_poll, check_sqs_query_protocol, check_sns, check_cli, check_kinesis, check_firehose]
 EXTRA = []  # further services register here
 
 

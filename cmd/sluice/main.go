@@ -1,4 +1,4 @@
-// Command sluice serves Amazon SQS, SNS and Kinesis Data Streams, in memory, on one port, for AWS
+// Command sluice serves Amazon SQS, SNS, Kinesis Data Streams and Data Firehose, in memory, on one port, for AWS
 // SDKs and CLIs of any language:
 //
 //	go run ./cmd/sluice                     # 127.0.0.1:4566
@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/awsapi"
+	"github.com/sluicehq/sluice/firehose"
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/pubsub"
 	"github.com/sluicehq/sluice/queue"
@@ -106,11 +107,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	topics := pubsub.New(pubsub.WithClock(clk), pubsub.WithRegion(*region), pubsub.WithAccount(*account),
 		pubsub.WithLogger(log), pubsub.WithQueues(queues), pubsub.WithEndpointURL(base))
 	streams := stream.New(stream.WithClock(clk), stream.WithRegion(*region), stream.WithAccount(*account), stream.WithLogger(log))
-	defer func() { _ = queues.Close(); _ = topics.Close(); _ = streams.Close() }()
+	hoses := firehose.New(firehose.WithClock(clk), firehose.WithRegion(*region), firehose.WithAccount(*account),
+		firehose.WithLogger(log), firehose.WithStreams(streams))
+	defer func() { _ = queues.Close(); _ = topics.Close(); _ = streams.Close(); _ = hoses.Close() }()
 
 	mux := http.NewServeMux()
 	mux.Handle("/", awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithStreams(streams),
-		awsapi.WithLogger(log)))
+		awsapi.WithFirehose(hoses), awsapi.WithLogger(log)))
 	admin := &admin{clock: clk, mock: mock}
 	mux.HandleFunc("GET /_sluice/health", admin.health)
 	mux.HandleFunc("GET /_sluice/clock", admin.now)
