@@ -3,10 +3,13 @@ package awsapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,4 +205,45 @@ func BenchmarkKinesis(b *testing.B) {
 		b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "records/s")
 		_, _ = c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: name})
 	})
+}
+
+// BenchmarkSQSRawHTTP is the loopback workload of BenchmarkSQS without the
+// SDK: hand-built JSON requests on a plain http.Client, to tell the server's
+// cost from the SDK client's.
+func BenchmarkSQSRawHTTP(b *testing.B) {
+	svc := queue.New()
+	defer svc.Close()
+	srv := httptest.NewServer(awsapi.New(awsapi.WithQueues(svc)))
+	defer srv.Close()
+	hc := srv.Client()
+	post := func(op, body string) []byte {
+		req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("X-Amz-Target", "AmazonSQS."+op)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatal(err, resp.StatusCode, string(out))
+		}
+		return out
+	}
+	post("CreateQueue", `{"QueueName":"raw"}`)
+	const q = `"QueueUrl":"http://x/123456789012/raw"`
+	for b.Loop() {
+		post("SendMessage", `{`+q+`,"MessageBody":"hello"}`)
+		var got struct{ Messages []struct{ ReceiptHandle string } }
+		if err := json.Unmarshal(post("ReceiveMessage", `{`+q+`}`), &got); err != nil || len(got.Messages) != 1 {
+			b.Fatal(err, len(got.Messages))
+		}
+		rh, _ := json.Marshal(got.Messages[0].ReceiptHandle)
+		post("DeleteMessage", `{`+q+`,"ReceiptHandle":`+string(rh)+`}`)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
