@@ -49,6 +49,7 @@ type Application struct {
 	timer    *clock.Timer
 	timerAt  time.Time
 	readers  []*Reader
+	queries  []goQuery
 	refData  map[string][]byte
 	invocSeq int64
 }
@@ -207,6 +208,11 @@ func (a *Application) buildEngine(code string, refData map[string][]byte) (*engi
 	}
 	if err := compileCode(code, e); err != nil {
 		return nil, err
+	}
+	for _, q := range a.queries {
+		if err := e.addGoQuery(q); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }

@@ -317,7 +317,7 @@ func formatRecord(f RecordFormatType, names []string, vals []Value) []byte {
 			if s := formatDouble(v.f); s == "NaN" || strings.Contains(s, "Infinity") {
 				b.WriteString("null")
 			} else {
-				b.WriteString(strconv.FormatFloat(v.f, 'g', -1, 64))
+				b.WriteString(s)
 			}
 		case KindBoolean:
 			b.WriteString(strconv.FormatBool(v.i != 0))
