@@ -238,7 +238,9 @@ func BenchmarkSQSRawHTTP(b *testing.B) {
 	const q = `"QueueUrl":"http://x/123456789012/raw"`
 	for b.Loop() {
 		post("SendMessage", `{`+q+`,"MessageBody":"hello"}`)
-		var got struct{ Messages []struct{ ReceiptHandle string } }
+		var got struct {
+			Messages []struct{ ReceiptHandle string }
+		}
 		if err := json.Unmarshal(post("ReceiveMessage", `{`+q+`}`), &got); err != nil || len(got.Messages) != 1 {
 			b.Fatal(err, len(got.Messages))
 		}
