@@ -73,7 +73,9 @@ func FirehoseDestination(d *firehose.DeliveryStream) Destination {
 
 // RegisterStream registers s as the destination of KinesisStreamsOutput
 // outputs naming its ARN.
-func (s *Service) RegisterStream(st *stream.Stream) { s.RegisterDestination(st.ARN(), StreamDestination(st)) }
+func (s *Service) RegisterStream(st *stream.Stream) {
+	s.RegisterDestination(st.ARN(), StreamDestination(st))
+}
 
 // RegisterDeliveryStream registers d as the destination of
 // KinesisFirehoseOutput outputs naming its ARN.
