@@ -173,4 +173,3 @@ func (m *deliveryMachine) check(t *rapid.T) {
 		t.Fatalf("objects (version:ids)\n got %v\nwant %v", got, want)
 	}
 }
-
