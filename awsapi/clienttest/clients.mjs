@@ -114,7 +114,25 @@ async function checkKinesis() {
   expect(e instanceof ResourceNotFoundException, `error class ${e.name}`);
 }
 
-export const checks = [checkSQS, checkSNS, checkKinesis];
+// Without an endpoint in the constructor, the SDK sends each call to its
+// QueueUrl's host: sluice answers with URLs on the host it was called at.
+async function checkQueueUrlRouting() {
+  process.env.AWS_ENDPOINT_URL_SQS = endpoint;
+  const routed = new SQSClient({ region: "us-east-1", maxAttempts: 1, credentials: common.credentials });
+  try {
+    const { QueueUrl } = await routed.send(new CreateQueueCommand({ QueueName: "js-routed" }));
+    expect(QueueUrl.startsWith(endpoint + "/"), `QueueUrl ${QueueUrl}`);
+    await routed.send(new SendMessageCommand({ QueueUrl, MessageBody: "routed" }));
+    const got = await routed.send(new ReceiveMessageCommand({ QueueUrl }));
+    expect(got.Messages[0].Body === "routed", "routed receive");
+    await routed.send(new DeleteQueueCommand({ QueueUrl }));
+  } finally {
+    routed.destroy();
+    delete process.env.AWS_ENDPOINT_URL_SQS;
+  }
+}
+
+export const checks = [checkSQS, checkQueueUrlRouting, checkSNS, checkKinesis];
 
 async function main() {
   let passed = 0;
