@@ -197,6 +197,56 @@ def check_sns():
     expect(code == "InvalidParameter", "bad topic name: %s" % code)
 
 
+def check_sns_http():
+    """An http subscription: the confirmation arrives, its SubscribeURL confirms when followed, and
+    notifications follow with a SigningCertURL that serves the certificate."""
+    import http.server
+    import threading
+    got = []
+    arrived = threading.Condition()
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            with arrived:
+                got.append((self.headers.get("x-amz-sns-message-type"), json.loads(body)))
+                arrived.notify_all()
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sns = client("sns")
+        topic = sns.create_topic(Name="py-hooks")["TopicArn"]
+        endpoint = "http://127.0.0.1:%d/hook" % server.server_address[1]
+        sub = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint)
+        expect(sub["SubscriptionArn"] == "pending confirmation", "subscribe %s" % sub)
+        # SNS delivers to http endpoints after the call returns.
+        with arrived:
+            expect(arrived.wait_for(lambda: len(got) >= 1, timeout=10), "no SubscriptionConfirmation")
+        kind, confirmation = got[0]
+        expect(kind == "SubscriptionConfirmation", "first message %s" % kind)
+        with urllib.request.urlopen(confirmation["SubscribeURL"]) as r:
+            expect(r.status == 200 and b"<SubscriptionArn>" + topic.encode() in r.read(), "SubscribeURL")
+        sns.publish(TopicArn=topic, Message="to the hook")
+        with arrived:
+            expect(arrived.wait_for(lambda: len(got) >= 2, timeout=10), "no Notification")
+        kind, note = got[-1]
+        expect(kind == "Notification" and note["Message"] == "to the hook", "notification %s" % note)
+        with urllib.request.urlopen(note["SigningCertURL"]) as r:
+            expect(r.read().startswith(b"-----BEGIN CERTIFICATE-----"), "SigningCertURL")
+        with urllib.request.urlopen(note["UnsubscribeURL"]) as r:
+            expect(r.status == 200, "UnsubscribeURL")
+        expect(sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == [], "unsubscribed")
+        sns.delete_topic(TopicArn=topic)
+    finally:
+        server.shutdown()
+
+
 def aws(*args, ok=True):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION=REGION,
                AWS_ENDPOINT_URL=URL, AWS_MAX_ATTEMPTS="1")
@@ -295,7 +345,7 @@ def check_firehose():
     expect(code == "ResourceNotFoundException", "missing delivery stream: %s" % code)
 
 
-CHECKS = [check_sqs, check_sqs_long_poll, check_sqs_query_protocol, check_sns, check_cli, check_kinesis, check_firehose]
+CHECKS = [check_sqs, check_sqs_long_poll, check_sqs_query_protocol, check_sns, check_sns_http, check_cli, check_kinesis, check_firehose]
 EXTRA = []  # further services register here
 
 
