@@ -202,6 +202,9 @@ func (d *DeliveryStream) failLocked(fs []failedRecord, now time.Time, jobs []*jo
 			line.DataID = f.dataID
 		}
 		b, _ := json.Marshal(line)
+		if f.errorType == ErrorOutputFormatConversionFailed {
+			b = conversionLine(f)
+		}
 		b = append(b, '\n')
 		d.metrics.add(mFailedRecords, 1)
 		jobs = d.appendLocked(bufKey{lane: laneError, sub: f.errorType}, nil, b, f.arrival, now, jobs)
@@ -227,4 +230,36 @@ func (d *DeliveryStream) run(jobs []*job) {
 	for _, j := range jobs {
 		d.perform(context.Background(), j)
 	}
+}
+
+// conversionLine is a format-conversion-failed record, whose fields AWS
+// names lastErrorCode and lastErrorMessage and which names the table.
+func conversionLine(f failedRecord) []byte {
+	type table struct {
+		CatalogID    string `json:"catalogId"`
+		DatabaseName string `json:"databaseName"`
+		TableName    string `json:"tableName"`
+		Region       string `json:"region"`
+		VersionID    string `json:"versionId"`
+		CatalogArn   string `json:"catalogArn"`
+	}
+	line := struct {
+		AttemptsMade           int    `json:"attemptsMade"`
+		ArrivalTimestamp       int64  `json:"arrivalTimestamp"`
+		LastErrorCode          string `json:"lastErrorCode"`
+		LastErrorMessage       string `json:"lastErrorMessage"`
+		AttemptEndingTimestamp int64  `json:"attemptEndingTimestamp"`
+		RawData                string `json:"rawData"`
+		SequenceNumber         string `json:"sequenceNumber"`
+		SubSequenceNumber      *int   `json:"subSequenceNumber"`
+		DataCatalogTable       table  `json:"dataCatalogTable"`
+	}{AttemptsMade: max(f.attempts, 1), ArrivalTimestamp: f.arrival.UnixMilli(), LastErrorCode: f.code,
+		LastErrorMessage: f.message, AttemptEndingTimestamp: f.at.UnixMilli(),
+		RawData: base64.StdEncoding.EncodeToString(f.raw)}
+	if t := f.table; t != nil {
+		line.DataCatalogTable = table{CatalogID: t.CatalogId, DatabaseName: t.DatabaseName, TableName: t.TableName,
+			Region: t.Region, VersionID: t.VersionId}
+	}
+	b, _ := json.Marshal(line)
+	return b
 }

@@ -180,7 +180,7 @@ func (d *DeliveryStream) putObject(ctx context.Context, j *job) error {
 		body := j.body
 		if j.convert && j.lane == laneMain {
 			var failed []failedRecord
-			body, failed = j.dest.convert.convert(j.recordsOf(), j.first)
+			body, failed = j.dest.convert.convert(j.recordsOf(), j.first, d.svc.cfg.clock.Now())
 			if len(failed) > 0 {
 				d.mu.Lock()
 				now := d.mono.Now(d.svc.cfg.clock)

@@ -245,8 +245,9 @@ type failedRecord struct {
 	message   string
 	attempts  int
 	lambdaARN string
-	at        time.Time // attemptEndingTimestamp
-	dataID    string    // the HTTP endpoint request id
+	at        time.Time            // attemptEndingTimestamp
+	dataID    string               // the HTTP endpoint request id
+	table     *SchemaConfiguration // for format-conversion-failed records
 }
 
 // process runs the pipeline over records outside any lock.
