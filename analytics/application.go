@@ -71,6 +71,8 @@ type appInput struct {
 	pos     int64 // next sequence number to read
 	rr      int
 	start   *InputStartingPositionConfiguration
+	reader  *kinesisReader    // while a Kinesis input is read
+	last    map[string]string // last sequence number read per shard
 }
 
 type inputRecord struct {
@@ -119,8 +121,16 @@ func (a *Application) newInput(in Input) (*appInput, error) {
 	if sources != 1 {
 		return nil, errorf(ErrInvalidArgumentException, "an input needs exactly one of KinesisStreamsInput, KinesisFirehoseInput or GoInput")
 	}
-	if in.KinesisStreamsInput != nil || in.KinesisFirehoseInput != nil {
-		return nil, errorf(ErrUnsupportedOperationException, "sluice does not read Kinesis stream or Firehose inputs yet; use GoInput and Application.PutRecords")
+	if in.KinesisFirehoseInput != nil {
+		return nil, errorf(ErrUnsupportedOperationException, "sluice does not read Firehose delivery streams as inputs yet; use a Kinesis stream or GoInput")
+	}
+	if k := in.KinesisStreamsInput; k != nil {
+		if a.svc.cfg.streams == nil {
+			return nil, errorf(ErrInvalidArgumentException, "Kinesis stream %s cannot be read: the analytics Service has no stream Service (WithStreams)", k.ResourceARN)
+		}
+		if _, err := a.svc.cfg.streams.Stream(k.ResourceARN); err != nil {
+			return nil, errorf(ErrInvalidArgumentException, "Kinesis stream %s not found", k.ResourceARN)
+		}
 	}
 	m, err := newMapper(in.InputSchema)
 	if err != nil {

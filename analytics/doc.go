@@ -145,12 +145,16 @@
 //   - service.go, application.go, types.go, runtime.go: the control plane,
 //     ingestion, outputs, readers and the timer.
 //   - query.go: the Go API. adapters.go: stream and firehose destinations.
+//     kinesis.go: Kinesis stream inputs.
 //
 // # Differences from Kinesis Data Analytics
 //
-//   - Inputs are Go inputs ([Application.PutRecords]); reading a sluice
-//     Kinesis stream or Firehose delivery stream as an input is not wired
-//     yet (ErrUnsupportedOperationException).
+//   - A Kinesis stream input ([WithStreams]) is read through an enhanced
+//     fan-out consumer (SubscribeToShard per shard); LAST_STOPPED_POINT
+//     resumes after the last record read per shard, or at LATEST when
+//     nothing was read. A Firehose delivery stream as an input is not
+//     supported (ErrUnsupportedOperationException); use a Kinesis stream or
+//     a GoInput ([Application.PutRecords]).
 //   - RANDOM_CUT_FOREST, HOTSPOTS, GROUP_RANK and the log-parsing functions
 //     (which return row types) are not implemented; code using them is
 //     rejected with a CodeValidationException naming them.

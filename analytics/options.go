@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/internal/clock"
+	"github.com/sluicehq/sluice/stream"
 )
 
 // Option configures the environment of a [Service]: its clock, account,
@@ -25,6 +26,7 @@ type config struct {
 	transition time.Duration
 	objects    ObjectStore
 	retry      time.Duration
+	streams    *stream.Service
 }
 
 func defaultConfig() config {

@@ -231,6 +231,11 @@ func (a *Application) startEngineLocked() {
 	now := a.mono.Now(a.svc.cfg.clock).UnixMilli()
 	for _, ai := range a.inputs {
 		ai.trimLocked(now)
+		if ai.cfg.KinesisStreamsInput != nil {
+			ai.log, ai.first, ai.pos = ai.log[:0], ai.nextSeq, ai.nextSeq
+			a.startKinesisLocked(ai)
+			continue
+		}
 		if ai.start == nil {
 			continue
 		}
@@ -269,6 +274,7 @@ func (a *Application) restartEngineLocked() {
 }
 
 func (a *Application) stopEngineLocked() {
+	a.stopKinesisLocked()
 	a.eng = nil
 	a.stopTimerLocked()
 }
@@ -347,6 +353,10 @@ func (a *Application) runLocked() {
 			ai.pos++
 			a.ingestLocked(ai, rec.data, rec.arrival, now)
 		}
+		if ai.cfg.KinesisStreamsInput != nil {
+			// The stream keeps the records; this log is only a hand-over.
+			ai.log, ai.first = ai.log[:0], ai.nextSeq
+		}
 	}
 }
 
@@ -388,6 +398,9 @@ func (a *Application) takePreprocessLocked() []preWork {
 		fn, _ := a.svc.function(p.InputLambdaProcessor.ResourceARN)
 		recs := append([]inputRecord(nil), ai.log[ai.pos-ai.first:]...)
 		ai.pos = ai.nextSeq
+		if ai.cfg.KinesisStreamsInput != nil {
+			ai.log, ai.first = ai.log[:0], ai.nextSeq
+		}
 		out = append(out, preWork{ai: ai, fn: fn, recs: recs})
 	}
 	return out

@@ -92,6 +92,7 @@ func (s *Service) Close() error {
 	for _, a := range apps {
 		a.mu.Lock()
 		a.stopTimerLocked()
+		a.stopKinesisLocked()
 		a.closed = true
 		a.wakeLocked()
 		a.mu.Unlock()

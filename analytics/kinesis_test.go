@@ -1,0 +1,94 @@
+package analytics
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/sluicehq/sluice/stream"
+)
+
+func TestKinesisStreamInputAndOutput(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		mock := newMock()
+		ks := stream.New(stream.WithClock(mock))
+		defer ks.Close()
+		src, err := ks.CreateStream(ctx, stream.CreateStreamInput{StreamName: "ticks", ShardCount: new(2)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst, err := ks.CreateStream(ctx, stream.CreateStreamInput{StreamName: "out", ShardCount: new(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mock.Add(time.Minute) // the streams become ACTIVE
+		synctest.Wait()
+		svc := New(WithClock(mock), WithStreams(ks))
+		defer svc.Close()
+		svc.RegisterStream(dst)
+		in := tickerInput()
+		in.GoInput = nil
+		in.KinesisStreamsInput = &KinesisStreamsInput{ResourceARN: src.ARN()}
+		put := func(n int) {
+			for i := range n {
+				b := `{"TICKER_SYMBOL":"K` + strconv.Itoa(i) + `","PRICE":` + strconv.Itoa(10+i) + `}`
+				if _, err := src.PutRecord(ctx, stream.PutRecordInput{Data: []byte(b), PartitionKey: strconv.Itoa(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		put(3) // before the application starts: read with TRIM_HORIZON
+		if _, err := svc.CreateApplication(ctx, CreateApplicationInput{ApplicationName: "k", ApplicationCode: tickerCode, Inputs: []Input{in},
+			Outputs: []Output{{Name: "DESTINATION_SQL_STREAM", DestinationSchema: DestinationSchema{RecordFormatType: RecordFormatCSV},
+				KinesisStreamsOutput: &KinesisStreamsOutput{ResourceARN: dst.ARN()}}}}); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "k"})
+		app, _ := svc.Application("k")
+		r, _ := app.Subscribe("DESTINATION_SQL_STREAM")
+		if err := svc.StartApplication(ctx, StartApplicationInput{ApplicationName: "k", InputConfigurations: []InputConfiguration{{
+			Id: d.ApplicationDetail.InputDescriptions[0].InputId, InputStartingPositionConfiguration: InputStartingPositionConfiguration{
+				InputStartingPosition: StartingPositionTrimHorizon}}}}); err != nil {
+			t.Fatal(err)
+		}
+		for range 10 {
+			mock.Add(time.Second)
+			synctest.Wait()
+		}
+		put(2)
+		synctest.Wait()
+		var got []string
+		for {
+			row, ok, _ := r.TryNext(ctx)
+			if !ok {
+				break
+			}
+			got = append(got, row.Get("TICKER_SYMBOL").String())
+		}
+		slicesSort(got)
+		if strings.Join(got, ",") != "K1,K1,K2" {
+			t.Fatalf("rows from the stream: %v", got)
+		}
+		// The output stream got the same rows as CSV.
+		shards, _ := ks.ListShards(ctx, stream.ListShardsInput{StreamARN: dst.ARN()})
+		it, _ := dst.GetShardIterator(ctx, stream.GetShardIteratorInput{ShardId: shards.Shards[0].ShardId,
+			ShardIteratorType: stream.TrimHorizon})
+		recs, err := dst.GetRecords(ctx, stream.GetRecordsInput{ShardIterator: it.ShardIterator})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs.Records) != 3 || !strings.HasSuffix(string(recs.Records[0].Data), "\n") {
+			t.Fatalf("output records: %d", len(recs.Records))
+		}
+		if err := svc.StopApplication(ctx, StopApplicationInput{ApplicationName: "k"}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+	})
+}
+
+func slicesSort(s []string) { sortStrings(s) }
