@@ -339,6 +339,12 @@ def check_firehose():
     out = f.put_record_batch(DeliveryStreamName="py-clicks", Records=[{"Data": b"two\n"}, {"Data": b"three\n"}])
     expect(out["FailedPutCount"] == 0 and len(out["RequestResponses"]) == 2, "put_record_batch %s" % out)
     expect("py-clicks" in f.list_delivery_streams()["DeliveryStreamNames"], "list_delivery_streams")
+    advance("61s")  # the buffer interval passes: one object is delivered
+    with urllib.request.urlopen(URL + "/_sluice/s3/py-clicks/") as r:
+        keys = json.load(r)["keys"]
+    expect(len(keys) == 1, "delivered keys %s" % keys)
+    with urllib.request.urlopen(URL + "/_sluice/s3/py-clicks/" + keys[0]) as r:
+        expect(r.read() == b"one\ntwo\nthree\n", "delivered object")
     f.delete_delivery_stream(DeliveryStreamName="py-clicks")
     advance("1m")
     code, e = error_code(f.describe_delivery_stream, DeliveryStreamName="py-clicks")

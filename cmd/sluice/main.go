@@ -17,6 +17,8 @@
 //	GET  /_sluice/health                 {"status":"ok"}
 //	GET  /_sluice/clock                  {"now":"<RFC 3339>","manual":true|false}
 //	POST /_sluice/clock/advance?by=5m    manual clock only: move time forward
+//	GET  /_sluice/s3/<bucket>/           the keys Firehose delivered to a bucket, as JSON
+//	GET  /_sluice/s3/<bucket>/<key>      one delivered object
 //
 // SIGINT or SIGTERM stops the server gracefully.
 package main
@@ -114,10 +116,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	mux := http.NewServeMux()
 	mux.Handle("/", awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithStreams(streams),
 		awsapi.WithFirehose(hoses), awsapi.WithLogger(log)))
-	admin := &admin{clock: clk, mock: mock}
+	admin := &admin{clock: clk, mock: mock, hoses: hoses}
 	mux.HandleFunc("GET /_sluice/health", admin.health)
 	mux.HandleFunc("GET /_sluice/clock", admin.now)
 	mux.HandleFunc("POST /_sluice/clock/advance", admin.advance)
+	mux.HandleFunc("GET /_sluice/s3/{bucket}/{key...}", admin.object)
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -158,6 +161,33 @@ type admin struct {
 	clock clock.Clock
 	mock  *clock.Mock // nil with the real clock
 	mu    sync.Mutex  // Mock.Add is for one goroutine at a time
+	hoses *firehose.Service
+}
+
+// object serves what Firehose delivered to an in-memory bucket: its keys
+// when no key is given, else the object.
+func (a *admin) object(w http.ResponseWriter, r *http.Request) {
+	b := a.hoses.Bucket("arn:aws:s3:::" + r.PathValue("bucket"))
+	if b == nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "the bucket is not an in-memory bucket"})
+		return
+	}
+	key := r.PathValue("key")
+	if key == "" {
+		keys := b.Keys()
+		if keys == nil {
+			keys = []string{}
+		}
+		writeJSON(w, http.StatusOK, map[string][]string{"keys": keys})
+		return
+	}
+	body, ok := b.Object(key)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such key"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	_, _ = w.Write(body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
