@@ -107,3 +107,11 @@ func (d Dir) PutObject(_ context.Context, key string, body []byte) error {
 	}
 	return os.WriteFile(name, body, 0o644)
 }
+
+// DestinationFunc is a function used as a [Destination].
+type DestinationFunc func(ctx context.Context, key string, body []byte) error
+
+// PutObject calls f.
+func (f DestinationFunc) PutObject(ctx context.Context, key string, body []byte) error {
+	return f(ctx, key, body)
+}

@@ -192,3 +192,17 @@ func (d *DeliveryStream) ingest(ctx context.Context, dest *destination, in []inR
 	d.mu.Unlock()
 	d.run(jobs)
 }
+
+// DataWriter adapts a delivery stream to callers that put raw bytes, such
+// as the firehose subscriptions of package pubsub (pubsub.FirehoseDeliverer):
+//
+//	topics.RegisterFirehose(d.ARN(), firehose.DataWriter{Stream: d})
+type DataWriter struct {
+	Stream *DeliveryStream
+}
+
+// PutRecord puts data as one record.
+func (w DataWriter) PutRecord(ctx context.Context, data []byte) error {
+	_, err := w.Stream.PutRecord(ctx, PutRecordInput{Record: Record{Data: data}})
+	return err
+}

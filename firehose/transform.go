@@ -274,6 +274,20 @@ func (d *DeliveryStream) process(ctx context.Context, dest *destination, recs []
 		}
 		recs = kept
 	}
+	if p != nil && p.cwl {
+		var split []inRecord
+		for _, r := range recs {
+			msgs, ok := extractLogMessages(r.data)
+			if !ok {
+				fail(r, ErrorOutputProcessingFailed, "CloudWatchLogProcessing.InvalidFormat", "The record is not a CloudWatch Logs subscription message.")
+				continue
+			}
+			for _, m := range msgs {
+				split = append(split, inRecord{data: m, arrival: r.arrival, meta: r.meta})
+			}
+		}
+		recs = split
+	}
 	if p != nil && p.deagg {
 		var split []inRecord
 		for _, r := range recs {
@@ -578,4 +592,30 @@ func callTransform(ctx context.Context, fn TransformFunc, ev TransformEvent) (re
 		}
 	}()
 	return fn(ctx, ev)
+}
+
+// extractLogMessages is DataMessageExtraction: the messages of the log
+// events of a CloudWatch Logs DATA_MESSAGE; a CONTROL_MESSAGE has none.
+func extractLogMessages(data []byte) ([][]byte, bool) {
+	var m struct {
+		MessageType string `json:"messageType"`
+		LogEvents   []struct {
+			Message string `json:"message"`
+		} `json:"logEvents"`
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return nil, false
+	}
+	switch m.MessageType {
+	case "CONTROL_MESSAGE":
+		return nil, true
+	case "DATA_MESSAGE":
+	default:
+		return nil, false
+	}
+	out := make([][]byte, len(m.LogEvents))
+	for i, e := range m.LogEvents {
+		out[i] = []byte(e.Message)
+	}
+	return out, true
 }
