@@ -74,11 +74,14 @@ func (d *DeliveryStream) appendLocked(key bufKey, keys map[string]string, data [
 		b.due = deadline{at: now.Add(intv), seq: d.seq, buf: b}
 		d.deadlines.ReplaceOrInsert(b.due)
 		d.buffers[key] = b
+		if key.lane == laneMain && key.sub != "" {
+			d.partitions++
+		}
 	}
 	b.body = append(b.body, data...)
 	b.ends = append(b.ends, len(b.body))
 	size, _ := d.dest.limits(key.lane)
-	if len(b.body) >= size {
+	if len(b.body) >= size || key.lane == laneMain && d.dest.kind == kindHTTP && len(b.ends) >= MaxHTTPRecords {
 		jobs = append(jobs, d.flushLocked(b, now))
 	}
 	return jobs
@@ -88,9 +91,25 @@ func (d *DeliveryStream) appendLocked(key bufKey, keys map[string]string, data [
 // be held.
 func (d *DeliveryStream) flushLocked(b *buffer, now time.Time) *job {
 	d.deadlines.Delete(b.due)
-	delete(d.buffers, b.key)
+	d.removeBufferLocked(b)
 	return d.newJobLocked(b, now)
 }
+
+// removeBufferLocked forgets a buffer. d.mu must be held.
+func (d *DeliveryStream) removeBufferLocked(b *buffer) {
+	delete(d.buffers, b.key)
+	if b.key.lane == laneMain && b.key.sub != "" {
+		d.partitions--
+	}
+}
+
+// MaxActivePartitions is the default quota of dynamic partitions with a
+// buffer open at once; records of further partitions go to the error
+// output.
+const MaxActivePartitions = 500
+
+// MaxHTTPRecords is the most records one HTTP endpoint request carries.
+const MaxHTTPRecords = 10000
 
 // catchUpLocked flushes every buffer whose interval ended and collects
 // every retry that is due, in deadline order. d.mu must be held.
@@ -103,7 +122,7 @@ func (d *DeliveryStream) catchUpLocked(now time.Time) []*job {
 		}
 		d.deadlines.DeleteMin()
 		if e.buf != nil {
-			delete(d.buffers, e.buf.key)
+			d.removeBufferLocked(e.buf)
 			jobs = append(jobs, d.newJobLocked(e.buf, now))
 		} else {
 			e.job.scheduled = false
@@ -196,6 +215,9 @@ func (d *DeliveryStream) failLocked(fs []failedRecord, now time.Time, jobs []*jo
 			AttemptEndingTimestamp: f.at.UnixMilli(),
 			RawData:                base64.StdEncoding.EncodeToString(f.raw),
 			LambdaArn:              f.lambdaARN,
+			EsDocumentID:           f.esID,
+			EsIndexName:            f.esIndex,
+			EsTypeName:             f.esType,
 		}
 		if f.errorType == ErrorOutputHTTPEndpointFailed {
 			line.SubsequenceNumber = new(0)

@@ -227,6 +227,12 @@ func (d *DeliveryStream) giveUpLocked(j *job, err error, now time.Time) []*job {
 	for i, r := range recs {
 		fs[i] = failedRecord{raw: r, arrival: j.first, errorType: typ, code: code, message: err.Error(),
 			attempts: j.attempts, at: now, dataID: j.requestID}
+		if j.kind == jobOpenSearch {
+			fs[i].esIndex, fs[i].esType = indexName(j.dest.os, j.first), j.dest.os.TypeName
+			if j.dest.os.DefaultDocumentIdFormat != "NO_DOCUMENT_ID" {
+				fs[i].esID = documentID(j.requestID, i)
+			}
+		}
 	}
 	jobs := d.failLocked(fs, now, nil)
 	d.armLocked(now)

@@ -61,6 +61,8 @@ type DeliveryStream struct {
 	timerAt   time.Time
 	recordSeq uint64
 	metrics   metrics
+	// partitions counts the dynamic partitions with an open buffer.
+	partitions int
 	// stopSource ends the Kinesis reader of a KinesisStreamAsSource stream.
 	stopSource func()
 }
@@ -453,6 +455,7 @@ func (d *DeliveryStream) stopLocked() {
 		d.stopSource = nil
 	}
 	clear(d.buffers)
+	d.partitions = 0
 	d.deadlines.Clear(false)
 }
 

@@ -165,7 +165,7 @@ func (d *DeliveryStream) postOpenSearch(ctx context.Context, j *job) error {
 			action["_type"] = c.TypeName
 		}
 		if c.DefaultDocumentIdFormat != "NO_DOCUMENT_ID" {
-			action["_id"] = j.requestID + "-" + strconv.Itoa(i)
+			action["_id"] = documentID(j.requestID, i)
 		}
 		line, _ := json.Marshal(map[string]any{"index": action})
 		body.Write(line)
@@ -220,3 +220,6 @@ func (d *DeliveryStream) postSplunk(ctx context.Context, j *job) error {
 	}
 	return nil
 }
+
+// documentID is the FIREHOSE_DEFAULT id of the i-th document of a request.
+func documentID(requestID string, i int) string { return requestID + "-" + strconv.Itoa(i) }

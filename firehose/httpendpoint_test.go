@@ -267,3 +267,48 @@ func TestS3RetriedThenDropped(t *testing.T) {
 		}
 	})
 }
+
+func TestOpenSearchFailedDocuments(t *testing.T) {
+	ep := &endpoint{statuses: []int{503}}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "logs", AmazonopensearchserviceDestinationConfiguration: &firehose.OpenSearchDestinationConfiguration{
+			RoleARN: roleARN, ClusterEndpoint: "https://search.example.com", IndexName: "logs", IndexRotationPeriod: firehose.OneMonth,
+			BufferingHints: &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(60)},
+			RetryOptions:   &firehose.RetryOptions{DurationInSeconds: new(0)},
+			S3Configuration: &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN,
+				ErrorOutputPrefix: "failed/!{firehose:error-output-type}/", Prefix: "ok/!{timestamp:yyyy}/",
+				BufferingHints: &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(60)}}}})
+		e.put(d, `{"a":1}`)
+		e.advance(time.Minute)
+		e.advance(time.Minute)
+		objs := e.bucket().Objects("failed/AmazonOpenSearchService-failed/")
+		if len(objs) != 1 {
+			t.Fatalf("keys = %v", e.bucket().Keys())
+		}
+		var line map[string]any
+		if err := json.Unmarshal(objs[0].Body, &line); err != nil {
+			t.Fatal(err)
+		}
+		if line["esIndexName"] != "logs-2026-11" || line["esDocumentId"] == "" || line["errorCode"] != "OS.DestinationException" {
+			t.Errorf("error record = %v", line)
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+func TestHTTPEndpointAllDataBackup(t *testing.T) {
+	ep := &endpoint{}
+	run(t, func(e *env) {
+		c := httpConf(60)
+		c.S3BackupMode = firehose.S3BackupAllData
+		c.S3Configuration.Prefix = "all/"
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "web", HttpEndpointDestinationConfiguration: c})
+		e.put(d, "a", "b")
+		e.advance(time.Minute)
+		if n := len(ep.calls()); n != 1 {
+			t.Fatalf("%d requests", n)
+		}
+		if objs := e.bucket().Objects("all/2026/11/25/11/web-1-"); len(objs) != 1 || string(objs[0].Body) != "ab" {
+			t.Fatalf("keys = %v", e.bucket().Keys())
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}

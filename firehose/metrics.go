@@ -45,6 +45,7 @@ const (
 	mExecuteProcessingSuccess
 	mSucceedProcessingRecords
 	mSucceedProcessingBytes
+	mPartitionCountExceeded
 	mFailedRecords
 	mDroppedRecords
 	numMetrics
@@ -87,6 +88,7 @@ var metricNames = [numMetrics]string{
 	mExecuteProcessingSuccess:      "ExecuteProcessing.Success",
 	mSucceedProcessingRecords:      "SucceedProcessing.Records",
 	mSucceedProcessingBytes:        "SucceedProcessing.Bytes",
+	mPartitionCountExceeded:        "PartitionCountExceeded",
 	mFailedRecords:                 "sluice.ErrorOutputRecords",
 	mDroppedRecords:                "sluice.DroppedRecords",
 }

@@ -184,7 +184,15 @@ func (d *DeliveryStream) ingest(ctx context.Context, dest *destination, in []inR
 		jobs = d.appendLocked(bufKey{lane: laneBackup}, nil, r.data, r.arrival, now, jobs)
 	}
 	for _, r := range out {
-		jobs = d.appendLocked(bufKey{lane: laneMain, sub: r.partition}, r.keys, r.data, r.arrival, now, jobs)
+		key := bufKey{lane: laneMain, sub: r.partition}
+		if r.partition != "" && d.buffers[key] == nil && d.partitions >= MaxActivePartitions {
+			d.metrics.add(mPartitionCountExceeded, 1)
+			failed = append(failed, failedRecord{raw: r.data, arrival: r.arrival, errorType: ErrorOutputProcessingFailed,
+				code: "DynamicPartitioning.PartitionCountExceeded", at: now,
+				message: "The number of active partitions exceeds the limit of " + itoa(MaxActivePartitions) + "."})
+			continue
+		}
+		jobs = d.appendLocked(key, r.keys, r.data, r.arrival, now, jobs)
 	}
 	jobs = d.failLocked(failed, now, jobs)
 	jobs = append(jobs, d.catchUpLocked(cur)...)

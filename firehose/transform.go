@@ -248,6 +248,9 @@ type failedRecord struct {
 	at        time.Time            // attemptEndingTimestamp
 	dataID    string               // the HTTP endpoint request id
 	table     *SchemaConfiguration // for format-conversion-failed records
+	esIndex   string               // for OpenSearch failures
+	esType    string
+	esID      string
 }
 
 // process runs the pipeline over records outside any lock.

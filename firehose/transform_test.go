@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -287,6 +288,32 @@ func TestLambdaPartitionKeys(t *testing.T) {
 		}
 		if got["a"] != "appleavocado" || got["b"] != "banana" || len(got) != 2 {
 			t.Fatalf("partitions = %v", got)
+		}
+	})
+}
+
+func TestPartitionLimit(t *testing.T) {
+	run(t, func(e *env) {
+		c := s3(64, 60)
+		c.Prefix = "!{partitionKeyFromQuery:k}/"
+		c.ErrorOutputPrefix = "errors/!{firehose:error-output-type}/"
+		c.DynamicPartitioningConfiguration = &firehose.DynamicPartitioningConfiguration{Enabled: true}
+		c.ProcessingConfiguration = &firehose.ProcessingConfiguration{Enabled: true, Processors: []firehose.Processor{
+			{Type: firehose.ProcessorMetadataExtraction, Parameters: []firehose.ProcessorParameter{
+				{ParameterName: firehose.ParamMetadataExtractionQuery, ParameterValue: "{k:.k}"},
+				{ParameterName: firehose.ParamJsonParsingEngine, ParameterValue: "JQ-1.6"}}}}}
+		d := e.createS3("s", c)
+		recs := make([]string, 0, firehose.MaxActivePartitions+1)
+		for i := range firehose.MaxActivePartitions + 1 {
+			recs = append(recs, `{"k":"`+strconv.Itoa(i)+`"}`)
+		}
+		e.put(d, recs[:500]...)
+		e.put(d, recs[500:]...)
+		e.advance(time.Minute)
+		m, _ := d.Metrics(e.ctx)
+		if m["PartitionCountExceeded"] != 1 || len(e.bucket().Objects("errors/processing-failed/")) != 1 ||
+			e.bucket().Len() != firehose.MaxActivePartitions+1 {
+			t.Fatalf("PartitionCountExceeded %v, %d objects", m["PartitionCountExceeded"], e.bucket().Len())
 		}
 	})
 }
