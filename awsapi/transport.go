@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,7 +28,10 @@ func HTTPClient(h http.Handler) *http.Client {
 type roundTripper struct{ h http.Handler }
 
 func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
+	// The handler's context ends with the request's, or when the client
+	// closes the body early, as a server's does when the connection closes.
+	ctx, cancel := context.WithCancel(req.Context())
+	r := req.Clone(ctx)
 	if r.Host == "" && r.URL != nil {
 		r.Host = r.URL.Host
 	}
@@ -42,6 +46,7 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	pr, pw := io.Pipe()
 	w := &pipeWriter{header: http.Header{}, pw: pw, ready: make(chan struct{})}
 	go func() {
+		defer cancel()
 		defer func() {
 			if v := recover(); v != nil {
 				_ = pw.CloseWithError(fmt.Errorf("awsapi: handler panicked: %v", v))
@@ -57,6 +62,7 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	case <-w.ready:
 	case <-req.Context().Done():
 		_ = pr.CloseWithError(req.Context().Err())
+		cancel()
 		return nil, req.Context().Err()
 	}
 	return &http.Response{
@@ -66,10 +72,22 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        w.sent,
-		Body:          pr,
+		Body:          pipeBody{pr, cancel},
 		ContentLength: -1,
 		Request:       req,
 	}, nil
+}
+
+// pipeBody is a response body read from the handler's pipe; closing it
+// ends the handler's context.
+type pipeBody struct {
+	*io.PipeReader
+	cancel context.CancelFunc
+}
+
+func (b pipeBody) Close() error {
+	b.cancel()
+	return b.PipeReader.Close()
 }
 
 // pipeWriter is an http.ResponseWriter whose body goes into a pipe.
