@@ -111,6 +111,11 @@
 // year costs nothing until the next call. The only timers wake a blocked
 // Subscription.Next.
 //
+// A shard's records are an append-only log in blocks of 1,024 (log.go),
+// not a B-tree: they arrive in sequence order, are found by their counter
+// in constant time, and expire from the front, so trimming is a binary
+// search over arrival times and dropping whole blocks.
+//
 // # Differences from Amazon Kinesis Data Streams
 //
 //   - Transitions take exactly the transition delay (default 0); AWS takes
@@ -139,7 +144,7 @@
 //   - service.go: the Service, CreateStream, DeleteStream, ListStreams, DescribeLimits.
 //   - stream.go: the Stream handle, stream states, DescribeStream(Summary).
 //   - hashkey.go: the hash-key space, MD5 routing, ExplicitHashKey, initial ranges.
-//   - shard.go: shards, their ranges, lineage and record logs; listshards.go: ListShards.
+//   - shard.go: shards, their ranges and lineage; log.go: a shard's records; listshards.go: ListShards.
 //   - sequence.go: the sequence-number layout and comparison.
 //   - put.go: PutRecord, PutRecords. iterator.go: GetShardIterator and iterator tokens.
 //     get.go: GetRecords.

@@ -213,13 +213,6 @@ type WarmThroughputObject struct {
 	CurrentMiBps int
 }
 
-// StreamRef names a stream by name or ARN; one is enough, and if both are
-// given they must agree.
-type StreamRef struct {
-	StreamName string
-	StreamARN  string
-}
-
 // DescribeStreamInput is the input of [Service.DescribeStream].
 type DescribeStreamInput struct {
 	StreamName string
