@@ -44,6 +44,70 @@
 // !{partitionKeyFromQuery:k} and !{partitionKeyFromLambda:k} are
 // evaluated and validated with AWS's rules.
 //
+// # Processing
+//
+// A ProcessingConfiguration runs, in this order: Decompression (GZIP),
+// CloudWatchLogProcessing (DataMessageExtraction), RecordDeAggregation
+// (JSON or DELIMITED sub-records; KPL aggregates are always split for a
+// Kinesis source), Lambda (a [TransformFunc] registered under the
+// LambdaArn, with AWS's event and response: Ok, Dropped, ProcessingFailed,
+// missing and duplicated record ids, NumberOfRetries), MetadataExtraction
+// (a jq query through github.com/itchyny/gojq giving the keys of
+// !{partitionKeyFromQuery:k}), then AppendDelimiterToRecord. Records that
+// fail are written under the ErrorOutputPrefix as AWS's JSON lines
+// (attemptsMade, arrivalTimestamp, errorCode, errorMessage,
+// attemptEndingTimestamp, rawData, lambdaArn), in buffers of their own per
+// !{firehose:error-output-type}. With dynamic partitioning every distinct
+// set of partition keys has its own buffer (500 at most at once).
+//
+// After buffering an object is converted (JSON to Parquet) and compressed
+// (GZIP, ZIP, Snappy framing, HADOOP_SNAPPY block format).
+//
+// # Destinations
+//
+//   - S3 and ExtendedS3: objects to the bucket of BucketARN, a [Bucket] by
+//     default or any [Destination] given to [Service.RegisterBucket]
+//     ([Dir] writes files). S3BackupMode Enabled also writes the source
+//     records, before processing, to the S3BackupConfiguration bucket.
+//   - HttpEndpoint: the Firehose HTTP endpoint delivery protocol v1.0
+//     through the client of [WithHTTPClient]: POST with
+//     X-Amz-Firehose-Protocol-Version, -Request-Id, -Source-Arn,
+//     -Access-Key and -Common-Attributes, a JSON body of base64 records
+//     (GZIP with ContentEncoding GZIP); only a 200 with a JSON body echoing
+//     the requestId succeeds; 413 is permanent and dropped; anything else
+//     is retried with the same request id, 1 s·2^n ±15 % apart (at most
+//     120 s), on the clock, until RetryOptions.DurationInSeconds, then
+//     written under http-endpoint-failed.
+//   - OpenSearch (Amazonopensearchservice, Elasticsearch, Serverless):
+//     the _bulk API of ClusterEndpoint (CollectionEndpoint), one index
+//     action per record, the index name rotated by IndexRotationPeriod.
+//   - Splunk: the HEC event or raw endpoint with "Authorization: Splunk
+//     <token>".
+//   - Redshift, Snowflake, Iceberg: validated and accepted; their records
+//     are delivered as the S3 objects of their S3Configuration (Redshift's
+//     intermediate objects), with no COPY, table or catalog.
+//
+// Delivery is at least once: a failed write is retried on the clock, an
+// S3 write for 24 hours ([MaxRetryAge]), after which it is dropped and
+// counted.
+//
+// # Kinesis source
+//
+// A KinesisStreamAsSource delivery stream reads the stream named by
+// KinesisStreamARN in the stream.Service given to [WithStreams], from
+// LATEST at creation: it registers an enhanced fan-out consumer named
+// "firehose-<delivery stream name>" and subscribes to every open shard
+// (then to their children), waking when records are written. KPL
+// aggregated records are de-aggregated ([AggregateKPL] builds them) and
+// transforms get kinesisRecordMetadata. PutRecord and PutRecordBatch answer
+// InvalidArgumentException on such a stream.
+//
+// # Metrics
+//
+// [DeliveryStream.Metrics] returns the CloudWatch metrics (IncomingBytes,
+// IncomingRecords, PutRecordBatch.Records, DeliveryToS3.Records,
+// DeliveryToS3.DataFreshness, ...) as totals.
+//
 // # Files
 //
 //   - service.go, options.go, errors.go: the Service, its options, the errors.
@@ -58,7 +122,8 @@
 //   - prefix.go, timestamp.go: prefix expressions and the DateTimeFormatter.
 //   - transform.go: processors (Lambda, MetadataExtraction, de-aggregation, ...).
 //   - compression.go, conversion.go: compression and JSON to Parquet.
-//   - destination.go: the Destination interface, Bucket and Dir.
+//   - destination.go: the Destination interface, Bucket, Dir, DestinationFunc.
+//   - source.go, kpl.go: the Kinesis source and KPL de-aggregation.
 //   - httpendpoint.go: HTTP endpoint, OpenSearch and Splunk requests.
 //   - metrics.go: CloudWatch metrics as counters.
 //
@@ -73,15 +138,37 @@
 //
 //   - Destinations are Go values: S3 buckets are [Bucket]s (or any
 //     registered [Destination]), Lambda functions are registered
-//     [TransformFunc]s, HTTP endpoints are called with the client of
-//     [WithHTTPClient].
+//     [TransformFunc]s (an unregistered LambdaArn fails every invocation),
+//     HTTP endpoints are called with the client of [WithHTTPClient] and
+//     may be http:// (AWS requires https on port 443).
 //   - Describe returns the configuration types as descriptions, with
-//     defaults filled in; UpdateDestination takes the configuration types.
+//     defaults filled in; UpdateDestination takes the configuration types
+//     (fields left zero are kept on a same-type update).
 //   - Lambda processors run when records are put, in invocations of at
 //     most the processor's BufferSizeInMBs; BufferIntervalInSeconds is
 //     validated, not waited for, and failed invocations are retried at
-//     once rather than after a delay.
+//     once rather than after a delay. Lambda's 6 MB payload limit and
+//     5-minute timeout are not applied.
 //   - UpdateDestination delivers what is buffered with the old
 //     configuration before switching.
+//   - Record format conversion has no Glue Data Catalog: the table's
+//     columns are listed in SchemaConfiguration.Columns. ORC (OrcSerDe) is
+//     rejected with InvalidArgumentException; only Parquet is written.
+//   - Records that fail format conversion are buffered again for the error
+//     output, so they arrive one buffer interval after the object.
+//   - The Splunk destination does not poll for indexer acknowledgements:
+//     a 200 from the HEC is success.
+//   - OpenSearch bulk responses with item errors fail (and retry) the
+//     whole request rather than the failed documents only.
+//   - A Kinesis source is read through an enhanced fan-out consumer, which
+//     the stream lists (AWS's Firehose uses GetRecords); the stream's limit
+//     of 20 consumers applies.
+//   - Direct puts are accepted with a Decompression processor (AWS accepts
+//     only CloudWatch Logs subscriptions: InvalidSourceException).
+//   - Throughput quotas (records, requests and bytes per second) are not
+//     enforced; ThrottledRecords stays 0.
+//   - Evaluated prefixes longer than 512 characters are not rejected.
 //   - MSKAsSource and DatabaseAsSource are rejected.
+//   - Delete drops buffered records at once (AWS makes no delivery
+//     guarantee for them).
 package firehose

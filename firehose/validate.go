@@ -346,6 +346,13 @@ func (d *destination) compileExtendedS3(path string, c *ExtendedS3DestinationCon
 	if err := checkCompression(path, &c.CompressionFormat); err != nil {
 		return err
 	}
+	// AWS describes these defaults.
+	if c.EncryptionConfiguration == nil {
+		c.EncryptionConfiguration = &EncryptionConfiguration{NoEncryptionConfig: "NoEncryption"}
+	}
+	if c.CloudWatchLoggingOptions == nil {
+		c.CloudWatchLoggingOptions = &CloudWatchLoggingOptions{}
+	}
 	if len(c.Prefix) > 1024 || len(c.ErrorOutputPrefix) > 1024 {
 		return errArg("Prefix and ErrorOutputPrefix must be at most 1024 characters.")
 	}
