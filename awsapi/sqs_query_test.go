@@ -114,3 +114,18 @@ func TestSQSQueryProtocol(t *testing.T) {
 		}
 	})
 }
+
+// AWS documents query requests as GETs to the queue URL too.
+func TestSQSQueryGET(t *testing.T) {
+	transports(t, func(t *testing.T, e *env) {
+		query(t, e, "/", url.Values{"Action": {"CreateQueue"}, "Version": {"2012-11-05"}, "QueueName": {"g"}})
+		body := get(t, e, e.base+"/123456789012/g?"+url.Values{"Action": {"SendMessage"}, "Version": {"2012-11-05"}, "MessageBody": {"via GET"}}.Encode())
+		if !strings.Contains(body, "<SendMessageResponse") {
+			t.Fatalf("GET SendMessage: %s", body)
+		}
+		body = get(t, e, e.base+"/123456789012/g?Action=ReceiveMessage&Version=2012-11-05")
+		if !strings.Contains(body, "<Body>via GET</Body>") {
+			t.Fatalf("GET ReceiveMessage: %s", body)
+		}
+	})
+}
