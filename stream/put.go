@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"strconv"
+	"time"
 	"unsafe"
 )
 
@@ -27,7 +28,9 @@ type PutRecordInput struct {
 	// SequenceNumberForOrdering, the sequence number of the previous record
 	// a client wrote with the same partition key, makes this record's
 	// number larger. sluice's numbers always grow within a shard, and a
-	// child shard's are above its parents', so it is only validated.
+	// child shard's are above its parents', so it is only validated, by
+	// AWS's rules: it must read as one of AWS's sequence-number formats
+	// with a time no later than now.
 	SequenceNumberForOrdering string
 }
 
@@ -128,24 +131,22 @@ func (s *Stream) PutRecord(ctx context.Context, in PutRecordInput) (PutRecordOut
 	if err != nil {
 		return PutRecordOutput{}, err
 	}
-	var order seqParts
-	if in.SequenceNumberForOrdering != "" {
-		if !isSequenceText(in.SequenceNumberForOrdering) {
-			return PutRecordOutput{}, errValidationValue(in.SequenceNumberForOrdering, "sequenceNumberForOrdering",
-				`Member must satisfy regular expression pattern: 0|([1-9]\d{0,128})`)
-		}
-		var ok bool
-		if order, ok = parseSeq(in.SequenceNumberForOrdering); !ok {
-			return PutRecordOutput{}, s.errOrdering(in.SequenceNumberForOrdering)
-		}
+	if in.SequenceNumberForOrdering != "" && !isSequenceText(in.SequenceNumberForOrdering) {
+		return PutRecordOutput{}, errValidationValue(in.SequenceNumberForOrdering, "sequenceNumberForOrdering",
+			`Member must satisfy regular expression pattern: 0|([1-9]\d{0,128})`)
 	}
 	now, err := s.lockWritable(ctx)
 	if err != nil {
 		return PutRecordOutput{}, err
 	}
 	defer s.mu.Unlock()
-	if in.SequenceNumberForOrdering != "" && order.recordSec > now/1e9 {
-		return PutRecordOutput{}, s.errOrdering(in.SequenceNumberForOrdering)
+	if in.SequenceNumberForOrdering != "" {
+		switch invalid, internal := checkOrderingSeq(in.SequenceNumberForOrdering, time.Unix(0, now)); {
+		case internal:
+			return PutRecordOutput{}, ErrInternalFailure.WithMessage("")
+		case invalid:
+			return PutRecordOutput{}, s.errOrdering(in.SequenceNumberForOrdering)
+		}
 	}
 	sh := s.route(k)
 	if s.svc.cfg.throttling && !sh.write.take(now, len(in.Data)+len(in.PartitionKey)) {

@@ -1,9 +1,11 @@
 package stream
 
 import (
+	"math/big"
 	"math/bits"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Sequence numbers have AWS's layout: 47 hexadecimal digits (188 bits),
@@ -214,4 +216,51 @@ func (f *seqFormatter) appendTo(dst []byte, p seqParts) []byte {
 	}
 	f.counter, f.sec = p.counter, p.recordSec
 	return f.d.appendTo(dst)
+}
+
+// checkOrderingSeq applies AWS's rules to a SequenceNumberForOrdering, as
+// kinesalite recorded them against the service: AWS reads it as one of its
+// three sequence-number formats and refuses (invalid) what none of them
+// fits, a version-2 number whose counter has its top bit set, and a number
+// whose time is after now; a version-3 number is an internal failure.
+func checkOrderingSeq(s string, now time.Time) (invalid, internal bool) {
+	v, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return true, false
+	}
+	p124 := new(big.Int).Lsh(big.NewInt(1), 124)
+	if v.Cmp(p124) < 0 {
+		v.Add(v, p124)
+	}
+	hex := v.Text(16)
+	p185 := new(big.Int).Lsh(big.NewInt(1), 185)
+	version := -1
+	switch {
+	case v.Cmp(new(big.Int).Lsh(big.NewInt(1), 129)) < 0:
+		version = 0
+	case v.Cmp(p185) > 0 && v.Cmp(new(big.Int).Mul(big.NewInt(3), new(big.Int).Lsh(big.NewInt(1), 184))) < 0:
+		version = int(hexDigit(hex[len(hex)-1]))
+	}
+	secs := func(from, to int) int64 {
+		n, _ := strconv.ParseInt(hex[from:to], 16, 64)
+		return n
+	}
+	switch version {
+	case 0:
+		return secs(1, 10) >= 16025175000, false
+	case 1:
+		return secs(13, 22) > now.Unix(), false
+	case 2:
+		return hexDigit(hex[11]) > 7 || secs(29, 38) > now.Unix(), false
+	case 3:
+		return false, true
+	}
+	return true, false
+}
+
+func hexDigit(c byte) byte {
+	if c >= 'a' {
+		return c - 'a' + 10
+	}
+	return c - '0'
 }

@@ -1,7 +1,9 @@
 package stream_test
 
 import (
+	"errors"
 	"math/big"
+	"strconv"
 	"testing"
 	"time"
 
@@ -100,11 +102,46 @@ func TestSequenceNumberForOrdering(t *testing.T) {
 	if c, _ := stream.CompareSequenceNumbers(first, out.SequenceNumber); c >= 0 {
 		t.Fatalf("%s not above %s", out.SequenceNumber, first)
 	}
-	_, err = s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k", SequenceNumberForOrdering: "12345"})
-	wantErr(t, err, stream.ErrInvalidArgumentException,
-		"ExclusiveMinimumSequenceNumber 12345 used in PutRecord on stream order under account 123456789012 is invalid.")
 	_, err = s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k", SequenceNumberForOrdering: "abc"})
 	wantErr(t, err, stream.ErrValidationException, "")
+	// The cases kinesalite's tests established against AWS, in hex.
+	now := strconv.FormatInt(e.clock.Now().Unix(), 16)
+	future := strconv.FormatInt(e.clock.Now().Unix()+2, 16)
+	for _, tc := range []struct {
+		name, hex string
+		sentinel  *stream.Error
+	}{
+		{"all f", "2ffffffffff7fffffffffffffff000000000007fffffff2", nil},
+		{"all 0", "20000000000000000000000000000000000000000000002", nil},
+		{"all 0, version 1", "20000000000000000000000000000000000000000000001", nil},
+		{"time is now", "2ffffffffff7fffffff7fffffff000" + now + "7fffffff2", nil},
+		{"8 near end", "20000000000000000000000000000000000000800000002", nil},
+		{"short", "3039", nil},
+		{"version 0", "20000000000000000000000000000000000000000000000", stream.ErrInvalidArgumentException},
+		{"version 4", "20000000000000000000000000000000000000000000004", stream.ErrInvalidArgumentException},
+		{"version 3", "20000000000000000000000000000000000000000000003", stream.ErrInternalFailure},
+		{"initial 3", "30000000000000000000000000000000000000000000001", stream.ErrInvalidArgumentException},
+		{"initial 1", "1ffffffffff7fffffffffffffff000000000007fffffff2", stream.ErrInvalidArgumentException},
+		{"8 in index", "20000000000800000000000000000000000000000000002", stream.ErrInvalidArgumentException},
+		{"future time", "200000000000000000000000000000" + future + "000000002", stream.ErrInvalidArgumentException},
+		{"large date", "13bb2cc3d80000000000000000000000", stream.ErrInvalidArgumentException},
+	} {
+		v, _ := new(big.Int).SetString(tc.hex, 16)
+		_, err := s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "a", SequenceNumberForOrdering: v.String()})
+		if tc.sentinel == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, tc.sentinel) {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.sentinel.Code)
+		}
+	}
+	v, _ := new(big.Int).SetString("13bb2cc3d80000000000000000000000", 16)
+	_, err = s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "a", SequenceNumberForOrdering: v.String()})
+	wantErr(t, err, stream.ErrInvalidArgumentException,
+		"ExclusiveMinimumSequenceNumber 26227199374822427428162556223570313216 used in PutRecord on stream order under account 123456789012 is invalid.")
 }
 
 func TestChildSequenceNumbersAboveParents(t *testing.T) {
