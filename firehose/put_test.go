@@ -174,3 +174,20 @@ func TestRandomString(t *testing.T) {
 		}
 	})
 }
+
+// TestGoldenKeys pins whole object names with a seeded random source.
+func TestGoldenKeys(t *testing.T) {
+	run(t, func(e *env) {
+		c := s3(1, 60)
+		c.Prefix = "r=!{firehose:random-string}/!{timestamp:yyyy-MM-dd}/"
+		c.ErrorOutputPrefix = "err/!{firehose:error-output-type}/"
+		c.CompressionFormat = firehose.GZIP
+		d := e.createS3("golden", c)
+		e.put(d, "x")
+		e.advance(time.Minute)
+		want := []string{"r=3d0473d6a34/2026-11-25/golden-1-2026-11-25-11-04-05-36fee0c4-2f41-4d14-bd83-4a25fa885f82.gz"}
+		if got := e.bucket().Keys(); len(got) != 1 || got[0] != want[0] {
+			t.Fatalf("keys = %q, want %q", got, want)
+		}
+	})
+}

@@ -2,9 +2,11 @@ package firehose_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/sluicehq/sluice/firehose"
@@ -103,6 +105,51 @@ func TestKinesisStreamAsSource(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("a record put after 11 minutes was not delivered")
+		}
+	})
+}
+
+// TestKinesisSourceResharding follows the source through a split: records
+// written to the child shards are delivered too, each once.
+func TestKinesisSourceResharding(t *testing.T) {
+	runKinesis(t, func(e *env, ks *stream.Service) {
+		src, err := ks.CreateStream(e.ctx, stream.CreateStreamInput{StreamName: "s", ShardCount: new(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "f", DeliveryStreamType: firehose.KinesisStreamAsSource,
+			KinesisStreamSourceConfiguration: &firehose.KinesisStreamSourceConfiguration{KinesisStreamARN: src.ARN(), RoleARN: roleARN},
+			ExtendedS3DestinationConfiguration: s3(1, 60)})
+		put := func(n int, tag string) {
+			for i := range n {
+				if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: tag + strconv.Itoa(i), Data: []byte(tag + strconv.Itoa(i) + ";")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		put(5, "before")
+		synctest.Wait()
+		if _, err := ks.UpdateShardCount(e.ctx, stream.UpdateShardCountInput{StreamARN: src.ARN(), TargetShardCount: 2, ScalingType: stream.UniformScaling}); err != nil {
+			t.Fatal(err)
+		}
+		e.advance(time.Second)
+		put(20, "after")
+		e.advance(2 * time.Minute)
+		var all string
+		for _, o := range e.bucket().Objects("") {
+			all += string(o.Body)
+		}
+		for _, tag := range []string{"before", "after"} {
+			n := map[string]int{"before": 5, "after": 20}[tag]
+			for i := range n {
+				if c := strings.Count(all, tag+strconv.Itoa(i)+";"); c != 1 {
+					t.Errorf("%s%d delivered %d times", tag, i, c)
+				}
+			}
+		}
+		m, _ := d.Metrics(e.ctx)
+		if m["DataReadFromKinesisStream.Records"] != 25 {
+			t.Errorf("DataReadFromKinesisStream.Records = %v", m["DataReadFromKinesisStream.Records"])
 		}
 	})
 }
