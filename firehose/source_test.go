@@ -118,7 +118,7 @@ func TestKinesisSourceResharding(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "f", DeliveryStreamType: firehose.KinesisStreamAsSource,
-			KinesisStreamSourceConfiguration: &firehose.KinesisStreamSourceConfiguration{KinesisStreamARN: src.ARN(), RoleARN: roleARN},
+			KinesisStreamSourceConfiguration:   &firehose.KinesisStreamSourceConfiguration{KinesisStreamARN: src.ARN(), RoleARN: roleARN},
 			ExtendedS3DestinationConfiguration: s3(1, 60)})
 		put := func(n int, tag string) {
 			for i := range n {
