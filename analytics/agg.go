@@ -389,6 +389,14 @@ func encodeKey(vs []Value) string {
 				b.WriteByte(byte(u >> s))
 			}
 		case KindNull:
+		case KindRow:
+			t := v.String()
+			n := len(t)
+			b.WriteByte(byte(n >> 24))
+			b.WriteByte(byte(n >> 16))
+			b.WriteByte(byte(n >> 8))
+			b.WriteByte(byte(n))
+			b.WriteString(t)
 		default:
 			u := uint64(v.i)
 			for s := 56; s >= 0; s -= 8 {

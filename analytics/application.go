@@ -40,6 +40,7 @@ type Application struct {
 	outputs     []*appOutput
 	refs        []*appRef
 	tags        map[string]string
+	seed        uint64 // from the Service's WithRand source
 	nextID      int
 	deleted     bool
 	closed      bool
@@ -195,6 +196,7 @@ func (a *Application) newRef(r ReferenceDataSource) (*appRef, error) {
 // tables and compiles the code into it.
 func (a *Application) buildEngine(code string, refData map[string][]byte) (*engine, error) {
 	e := newEngine()
+	e.seedBase = a.seed
 	for _, in := range a.inputs {
 		for _, n := range in.names {
 			s := &inStream{name: n, source: true, wmIdx: -1, cols: slices.Clone(in.mapper.cols)}

@@ -254,3 +254,12 @@ func (e *funcCall) exprPos() Pos       { return e.pos }
 func (e *cursorExpr) exprPos() Pos     { return e.pos }
 func (e *tableArg) exprPos() Pos       { return e.pos }
 func (e *descriptorExpr) exprPos() Pos { return e.pos }
+
+// fieldExpr is x.field on a row value.
+type fieldExpr struct {
+	pos   Pos
+	x     expr
+	field string
+}
+
+func (e *fieldExpr) exprPos() Pos { return e.pos }

@@ -91,7 +91,11 @@
 // POSITION, SUBSTRING (positions and regex), TRIM, REGEX_REPLACE,
 // CURRENT_ROW_TIMESTAMP, CURRENT_TIMESTAMP/DATE/TIME, LOCALTIME(STAMP),
 // EXTRACT, TSDIFF, TO_TIMESTAMP, UNIX_TIMESTAMP, CHAR_TO_TIMESTAMP/DATE/TIME
-// and TIMESTAMP/DATE/TIME_TO_CHAR (Java SimpleDateFormat patterns).
+// and TIMESTAMP/DATE/TIME_TO_CHAR (Java SimpleDateFormat patterns); the
+// log parsers REGEX_LOG_PARSE, FAST_REGEX_LOG_PARSE, SYS_LOG_PARSE,
+// VARIABLE_COLUMN_LOG_PARSE, FIXED_COLUMN_LOG_PARSE and W3C_LOG_PARSE,
+// which return a row read as t.r.COLUMN1; the table functions
+// RANDOM_CUT_FOREST (ANOMALY_SCORE) and HOTSPOTS (HOTSPOTS_RESULT).
 //
 // # Windows and time
 //
@@ -144,6 +148,8 @@
 //   - mapping.go, discover.go: JSON and CSV input mapping, DiscoverInputSchema.
 //   - service.go, application.go, types.go, runtime.go: the control plane,
 //     ingestion, outputs, readers and the timer.
+//   - logparse.go: the log-parsing functions. rcf.go: RANDOM_CUT_FOREST
+//     and HOTSPOTS.
 //   - query.go: the Go API. adapters.go: stream and firehose destinations.
 //     kinesis.go: Kinesis stream inputs.
 //
@@ -155,9 +161,16 @@
 //     nothing was read. A Firehose delivery stream as an input is not
 //     supported (ErrUnsupportedOperationException); use a Kinesis stream or
 //     a GoInput ([Application.PutRecords]).
-//   - RANDOM_CUT_FOREST, HOTSPOTS, GROUP_RANK and the log-parsing functions
-//     (which return row types) are not implemented; code using them is
-//     rejected with a CodeValidationException naming them.
+//   - RANDOM_CUT_FOREST scores with a seeded forest of isolation trees over
+//     time-decayed reservoir samples (score ~1 for ordinary rows, larger for
+//     outliers, 0 until the model has data); the numbers are not AWS's.
+//     RANDOM_CUT_FOREST_WITH_EXPLANATION and GROUP_RANK are not
+//     implemented (CodeValidationException). HOTSPOTS reports groups of at
+//     least the minimum number of points connected within scanRadius among
+//     the last windowSize rows, with density as the share of the window.
+//   - W3C_LOG_PARSE knows the predefined formats (COMMON, COMMON WITH
+//     VHOST, NCSA EXTENDED, REFERER, AGENT), not custom Apache formats; its
+//     columns are COLUMN1..n as text.
 //   - DECIMAL is held as a float64 rounded to its scale; AVG of integers is
 //     an integer (truncated), as in SQLstream.
 //   - Regular expressions use Go's RE2 syntax, close to but not identical

@@ -73,6 +73,8 @@ type engine struct {
 	curPump   string
 	pumps     []string
 	errCount  int64
+	seedBase  uint64 // RANDOM_CUT_FOREST randomness (WithRand)
+	seed      uint64
 }
 
 func newEngine() *engine {

@@ -73,6 +73,15 @@ func (s *scope) width() int {
 	return n
 }
 
+func (s *scope) hasQualifier(q string) bool {
+	for i := range s.frames {
+		if s.frames[i].matches(q) {
+			return true
+		}
+	}
+	return false
+}
+
 func (f *frame) matches(q string) bool {
 	for _, n := range f.names {
 		if n == q || strings.EqualFold(n, q) && strings.ToUpper(q) == q {
@@ -155,7 +164,24 @@ func (c *compiler) compile(x expr) (evalFn, sqlType, error) {
 		v := x.v
 		t := sqlType{kind: v.k, name: v.k.String()}
 		return func(*env) (Value, error) { return v, nil }, t, nil
+	case *fieldExpr:
+		f, _, err := c.compile(x.x)
+		if err != nil {
+			return nil, sqlType{}, err
+		}
+		name := x.field
+		return func(e *env) (Value, error) {
+			v, err := f(e)
+			if err != nil || v.k != KindRow {
+				return Null, err
+			}
+			return v.Field(name), nil
+		}, tVarchar, nil
 	case *colRef:
+		if x.qualifier != "" && !c.sc.hasQualifier(x.qualifier) {
+			// r.COLUMN1: a field of the row-typed column r.
+			return c.compile(&fieldExpr{pos: x.pos, x: &colRef{pos: x.pos, name: x.qualifier}, field: x.name})
+		}
 		if x.qualifier == "" && c.aliases != nil {
 			if f, ok := c.aliases[x.name]; ok {
 				return f, tVarchar, nil

@@ -509,8 +509,8 @@ func (c *compiler) scalar(fc *funcCall) (evalFn, sqlType, error) {
 			return nil, sqlType{}, codeErr(fc.pos, "REGEX_REPLACE takes 3 to 5 arguments")
 		}
 		return regexFn(fc, args, regexReplace, 1)
-	case "REGEX_LOG_PARSE", "FAST_REGEX_LOG_PARSE":
-		return nil, sqlType{}, codeErr(fc.pos, "%s returns a row type, which sluice does not support yet", name)
+	case "REGEX_LOG_PARSE", "FAST_REGEX_LOG_PARSE", "SYS_LOG_PARSE", "VARIABLE_COLUMN_LOG_PARSE", "FIXED_COLUMN_LOG_PARSE", "W3C_LOG_PARSE":
+		return c.logParse(fc, args)
 	}
 	sf, ok := scalars[name]
 	if !ok {

@@ -1433,7 +1433,8 @@ func (p *parser) columnOrCall() (expr, error) {
 				return nil, err
 			}
 		}
-		return &colRef{pos: t.pos, qualifier: name, name: col}, nil
+		var x expr = &colRef{pos: t.pos, qualifier: name, name: col}
+		return p.fieldAccess(x)
 	}
 	if !p.isOp("(") || t.kind == tQIdent {
 		return &colRef{pos: t.pos, name: name}, nil
@@ -1641,5 +1642,19 @@ func (p *parser) columnOrCall() (expr, error) {
 		}
 		fc.over = w
 	}
-	return fc, nil
+	return p.fieldAccess(fc)
+}
+
+// fieldAccess reads .FIELD suffixes: a field of a row value (the result
+// of a log-parsing function).
+func (p *parser) fieldAccess(x expr) (expr, error) {
+	for p.isOp(".") {
+		pos := p.next().pos
+		f, err := p.ident("field name")
+		if err != nil {
+			return nil, err
+		}
+		x = &fieldExpr{pos: pos, x: x, field: f}
+	}
+	return x, nil
 }

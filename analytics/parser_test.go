@@ -105,14 +105,23 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	f.Add(`CREATE STREAM D (a BIGINT, n BIGINT); CREATE PUMP P AS INSERT INTO D SELECT STREAM a, COUNT(*) FROM S GROUP BY a, FLOOR(S.ROWTIME TO MINUTE);`)
+	f.Add(`CREATE STREAM D (x VARCHAR(9)); INSERT INTO D SELECT STREAM t.r.COLUMN1 FROM (SELECT STREAM REGEX_LOG_PARSE(K, '(a)') AS r FROM S) AS t;`)
+	f.Add(`CREATE STREAM D (a BIGINT); INSERT INTO D SELECT STREAM SUM(A) OVER (PARTITION BY K ROWS 3 PRECEDING) FROM S;`)
 	f.Fuzz(func(t *testing.T, src string) {
 		_, err := parseCode(src)
 		if err != nil && !errors.Is(err, ErrCodeValidationException) {
 			t.Fatalf("parseCode error %v is not a CodeValidationException", err)
 		}
-		// Compiling must not panic either.
+		// Compiling must not panic either, and rejects only with
+		// CodeValidationException.
 		if err == nil {
-			_ = src
+			e := newEngine()
+			e.addStream(&inStream{name: "S", source: true, wmIdx: -1, cols: []column{{name: "A", typ: tBigint},
+				{name: "TS", typ: tTimestamp}, {name: "K", typ: tVarchar}}})
+			if err := compileCode(src, e); err != nil && !errors.Is(err, ErrCodeValidationException) {
+				t.Fatalf("compileCode error %v is not a CodeValidationException", err)
+			}
 		}
 	})
 }

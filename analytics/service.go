@@ -205,6 +205,7 @@ func (s *Service) CreateApplication(ctx context.Context, in CreateApplicationInp
 	if s.closed {
 		return CreateApplicationOutput{}, errClosed()
 	}
+	a.seed = s.rng.Uint64()
 	if _, ok := s.apps.Get(&Application{name: in.ApplicationName}); ok {
 		return CreateApplicationOutput{}, errorf(ErrResourceInUseException, "Application %s already exists", in.ApplicationName)
 	}

@@ -41,6 +41,8 @@ func (qc *qctx) tableFunc(f *tableFunc) (*source, error) {
 		return qc.itemsTumbling(f)
 	case "RANDOM_CUT_FOREST", "RANDOM_CUT_FOREST_WITH_EXPLANATION":
 		return qc.randomCutForest(f)
+	case "HOTSPOTS":
+		return qc.hotspots(f)
 	}
 	return nil, codeErr(f.pos, "no table function %s", f.name)
 }

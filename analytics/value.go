@@ -24,9 +24,12 @@ const (
 	KindTime
 	KindInterval
 	KindBinary
+	// KindRow is the row type the log-parsing functions return; its
+	// fields are read with value.FIELD.
+	KindRow
 )
 
-var kindNames = [...]string{"NULL", "BOOLEAN", "BIGINT", "DOUBLE", "VARCHAR", "TIMESTAMP", "DATE", "TIME", "INTERVAL", "VARBINARY"}
+var kindNames = [...]string{"NULL", "BOOLEAN", "BIGINT", "DOUBLE", "VARCHAR", "TIMESTAMP", "DATE", "TIME", "INTERVAL", "VARBINARY", "ROW"}
 
 // String returns the SQL name of the kind.
 func (k Kind) String() string {
@@ -45,6 +48,13 @@ type Value struct {
 	i int64
 	f float64
 	s string
+	r *rowValue // KindRow
+}
+
+// rowValue is the payload of a row-typed value.
+type rowValue struct {
+	names []string
+	vals  []Value
 }
 
 // Null is the SQL NULL.
@@ -188,8 +198,31 @@ func (v Value) String() string {
 		return formatInterval(v.i)
 	case KindBinary:
 		return hex.EncodeToString([]byte(v.s))
+	case KindRow:
+		parts := make([]byte, 0, 32)
+		parts = append(parts, '(')
+		for i, f := range v.r.vals {
+			if i > 0 {
+				parts = append(parts, ',')
+			}
+			parts = append(parts, f.String()...)
+		}
+		return string(append(parts, ')'))
 	}
 	return ""
+}
+
+// Field returns the named field of a row value (NULL if absent).
+func (v Value) Field(name string) Value {
+	if v.k != KindRow {
+		return Null
+	}
+	for i, n := range v.r.names {
+		if n == name {
+			return v.r.vals[i]
+		}
+	}
+	return Null
 }
 
 // formatDouble writes a double as Java does for the common cases: a
