@@ -137,6 +137,10 @@ func FuzzSequenceNumber(f *testing.F) {
 				t.Fatalf("Compare(%s, %s) = %d", a, b, c)
 			}
 		}
+		if _, err := s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "p", SequenceNumberForOrdering: a}); err != nil &&
+			!errors.Is(err, stream.ErrValidationException) && !errors.Is(err, stream.ErrInvalidArgumentException) && !errors.Is(err, stream.ErrInternalFailure) {
+			t.Fatalf("PutRecord with SequenceNumberForOrdering %q: %v", a, err)
+		}
 		_, err := s.GetShardIterator(e.ctx, stream.GetShardIteratorInput{ShardId: shardID(0), ShardIteratorType: stream.AtSequenceNumber, StartingSequenceNumber: a})
 		switch {
 		case a == "":
