@@ -189,6 +189,15 @@ def check_sns():
     sns.tag_resource(ResourceArn=topic, Tags=[{"Key": "env", "Value": "ci"}])
     sns.untag_resource(ResourceArn=topic, TagKeys=["team"])
     expect(sns.list_tags_for_resource(ResourceArn=topic)["Tags"] == [{"Key": "env", "Value": "ci"}], "tags")
+    # An email subscription: the confirmation lands in sluice's outbox; its token confirms.
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="ops@example.com")
+    with urllib.request.urlopen(URL + "/_sluice/sns/outbox") as r:
+        outbox = json.load(r)["messages"]
+    confirm = [m for m in outbox if m["Endpoint"] == "ops@example.com" and m["Type"] == "SubscriptionConfirmation"]
+    expect(len(confirm) == 1 and confirm[0]["Token"], "outbox %s" % outbox)
+    confirmed = sns.confirm_subscription(TopicArn=topic, Token=confirm[0]["Token"])["SubscriptionArn"]
+    expect(confirmed.startswith(topic + ":"), "confirm_subscription %s" % confirmed)
+    sns.unsubscribe(SubscriptionArn=confirmed)
     sns.unsubscribe(SubscriptionArn=arn)
     sns.delete_topic(TopicArn=topic)
     code, e = error_code(sns.get_topic_attributes, TopicArn=topic)

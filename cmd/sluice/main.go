@@ -19,6 +19,7 @@
 //	POST /_sluice/clock/advance?by=5m    manual clock only: move time forward
 //	GET  /_sluice/s3/<bucket>/           the keys Firehose delivered to a bucket, as JSON
 //	GET  /_sluice/s3/<bucket>/<key>      one delivered object
+//	GET  /_sluice/sns/outbox             what SNS sent to email, sms and application endpoints
 //
 // SIGINT or SIGTERM stops the server gracefully.
 package main
@@ -116,11 +117,12 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	mux := http.NewServeMux()
 	mux.Handle("/", awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithStreams(streams),
 		awsapi.WithFirehose(hoses), awsapi.WithLogger(log)))
-	admin := &admin{clock: clk, mock: mock, hoses: hoses}
+	admin := &admin{clock: clk, mock: mock, hoses: hoses, topics: topics}
 	mux.HandleFunc("GET /_sluice/health", admin.health)
 	mux.HandleFunc("GET /_sluice/clock", admin.now)
 	mux.HandleFunc("POST /_sluice/clock/advance", admin.advance)
 	mux.HandleFunc("GET /_sluice/s3/{bucket}/{key...}", admin.object)
+	mux.HandleFunc("GET /_sluice/sns/outbox", admin.outbox)
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -158,10 +160,21 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 
 // admin serves the /_sluice/ endpoints.
 type admin struct {
-	clock clock.Clock
-	mock  *clock.Mock // nil with the real clock
-	mu    sync.Mutex  // Mock.Add is for one goroutine at a time
-	hoses *firehose.Service
+	clock  clock.Clock
+	mock   *clock.Mock // nil with the real clock
+	mu     sync.Mutex  // Mock.Add is for one goroutine at a time
+	hoses  *firehose.Service
+	topics *pubsub.Service
+}
+
+// outbox serves the messages SNS sent to endpoints sluice records instead
+// of reaching (email, email-json, sms, application), oldest first.
+func (a *admin) outbox(w http.ResponseWriter, _ *http.Request) {
+	msgs := a.topics.Outbox()
+	if msgs == nil {
+		msgs = []pubsub.OutboxMessage{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
 }
 
 // object serves what Firehose delivered to an in-memory bucket: its keys
