@@ -139,6 +139,15 @@ func TestServerRealClock(t *testing.T) {
 		t.Fatalf("h2c health: %s %d", resp.Proto, resp.StatusCode)
 	}
 	tr.CloseIdleConnections()
+	if status, v := call(t, http.MethodGet, base+"/_sluice/s3/nothing/"); status != 200 || len(v["keys"].([]any)) != 0 {
+		t.Fatalf("empty bucket: %d %v", status, v)
+	}
+	if status, v := call(t, http.MethodGet, base+"/_sluice/s3/nothing/a/b"); status != 404 {
+		t.Fatalf("missing object: %d %v", status, v)
+	}
+	if status, v := call(t, http.MethodGet, base+"/_sluice/sns/outbox"); status != 200 || len(v["messages"].([]any)) != 0 {
+		t.Fatalf("empty outbox: %d %v", status, v)
+	}
 	if status, _ := call(t, http.MethodPost, base+"/_sluice/clock/advance?by=1s"); status != http.StatusConflict {
 		t.Fatalf("advance on the real clock: %d, want 409", status)
 	}
