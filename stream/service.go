@@ -349,7 +349,8 @@ func (svc *Service) DeleteStream(ctx context.Context, in DeleteStreamInput) erro
 
 // ListStreamsInput is the input of [Service.ListStreams].
 type ListStreamsInput struct {
-	// Limit is the most streams to return: 1..10,000, default 100.
+	// Limit is the most streams to return: 1..10,000; at most (and by
+	// default) 100 are returned.
 	Limit *int
 	// ExclusiveStartStreamName starts the list after this name.
 	ExclusiveStartStreamName string
@@ -381,7 +382,7 @@ func (svc *Service) ListStreams(ctx context.Context, in ListStreamsInput) (ListS
 		if *in.Limit < 1 || *in.Limit > 10000 {
 			return ListStreamsOutput{}, errValidationValue(*in.Limit, "limit", "Member must have value between 1 and 10000")
 		}
-		limit = *in.Limit
+		limit = min(*in.Limit, 100)
 	}
 	after := in.ExclusiveStartStreamName
 	if in.NextToken != "" {

@@ -154,6 +154,11 @@ func TestDescribeStream(t *testing.T) {
 	}
 	_, err = e.svc.DescribeStream(e.ctx, stream.DescribeStreamInput{StreamName: "desc", Limit: new(0)})
 	wantErr(t, err, stream.ErrValidationException, "")
+	many := e.create("many", 150)
+	out, err = e.svc.DescribeStream(e.ctx, stream.DescribeStreamInput{StreamARN: many.ARN(), Limit: new(10000)})
+	if err != nil || len(out.StreamDescription.Shards) != 100 || !out.StreamDescription.HasMoreShards {
+		t.Fatalf("Limit 10000 on 150 shards: %d shards, more %v, %v", len(out.StreamDescription.Shards), out.StreamDescription.HasMoreShards, err)
+	}
 	sum := e.summary(s)
 	if sum.OpenShardCount != 5 || sum.MaxRecordSizeInKiB != 1024 || sum.ConsumerCount != 0 {
 		t.Fatalf("summary = %+v", sum)

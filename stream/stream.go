@@ -217,7 +217,8 @@ type WarmThroughputObject struct {
 type DescribeStreamInput struct {
 	StreamName string
 	StreamARN  string
-	// Limit is the most shards to return: 1..10,000, default 100.
+	// Limit is the most shards to return: 1..10,000; at most (and by
+	// default) 100 are returned.
 	Limit *int
 	// ExclusiveStartShardId starts the list after this shard.
 	ExclusiveStartShardId string
@@ -237,7 +238,7 @@ func (svc *Service) DescribeStream(ctx context.Context, in DescribeStreamInput) 
 		if *in.Limit < 1 || *in.Limit > 10000 {
 			return DescribeStreamOutput{}, errValidationValue(*in.Limit, "limit", "Member must have value between 1 and 10000")
 		}
-		limit = *in.Limit
+		limit = min(*in.Limit, 100)
 	}
 	s, err := svc.resolve(in.StreamName, in.StreamARN)
 	if err != nil {
