@@ -36,6 +36,22 @@
 // gets the protocol's SerializationException or MalformedQueryString answer,
 // never a 500.
 //
+// # Differences from AWS
+//
+//   - SQS AddPermission and RemovePermission succeed for a queue that exists
+//     and change nothing: the queue package keeps no permissions.
+//   - SubscribeToShard is served over JSON only, not CBOR.
+//   - Signatures are not verified and credentials select nothing: one
+//     handler is one account in one region, those of its services.
+//   - A request whose client goes away before the answer gets an
+//     InternalFailure nobody reads.
+//
+// # Concurrency
+//
+// The handler is safe for concurrent use; it holds no state of its own but
+// request ids. Each request calls its native operation on the request's
+// goroutine, with the request's context.
+//
 // # Files
 //
 //   - handler.go: New, the options, dispatch by X-Amz-Target or Action.
