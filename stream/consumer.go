@@ -1,9 +1,12 @@
 package stream
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -302,7 +305,8 @@ func (svc *Service) DeregisterStreamConsumer(ctx context.Context, in StreamConsu
 // ListStreamConsumersInput is the input of [Service.ListStreamConsumers].
 type ListStreamConsumersInput struct {
 	StreamARN string
-	// MaxResults is the most consumers to return: 1..10,000, default 100.
+	// MaxResults is the most consumers to return: 1..10,000; at most (and
+	// by default) 100 are returned.
 	MaxResults *int
 	NextToken  string
 	// StreamCreationTimestamp, if set, must be the stream's.
@@ -312,27 +316,27 @@ type ListStreamConsumersInput struct {
 // ListStreamConsumersOutput is the output of [Service.ListStreamConsumers].
 type ListStreamConsumersOutput struct {
 	Consumers []Consumer
+	// NextToken continues the listing for 300 seconds; empty at the end.
 	NextToken string
 }
 
-// ListStreamConsumers lists a stream's consumers in registration order, a
-// page at a time.
+// ListStreamConsumers lists a stream's consumers in registration order
+// (names breaking ties), at most 100 a page; a NextToken is valid for 300
+// seconds.
 func (svc *Service) ListStreamConsumers(ctx context.Context, in ListStreamConsumersInput) (ListStreamConsumersOutput, error) {
 	limit := 100
 	if in.MaxResults != nil {
 		if *in.MaxResults < 1 || *in.MaxResults > 10000 {
 			return ListStreamConsumersOutput{}, errValidationValue(*in.MaxResults, "maxResults", "Member must have value between 1 and 10000")
 		}
-		limit = *in.MaxResults
+		limit = min(*in.MaxResults, 100)
 	}
-	skip := 0
+	var tok consumerToken
 	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		n, perr := strconv.Atoi(strings.TrimPrefix(string(b), "lc1:"))
-		if err != nil || perr != nil || !strings.HasPrefix(string(b), "lc1:") || n < 0 {
+		var ok bool
+		if tok, ok = svc.decodeConsumerToken(in.NextToken); !ok {
 			return ListStreamConsumersOutput{}, errorf(ErrInvalidArgumentException, "Invalid NextToken.")
 		}
-		skip = n
 	}
 	if in.StreamARN == "" {
 		return ListStreamConsumersOutput{}, errValidation("streamARN", "Member must not be null")
@@ -341,7 +345,7 @@ func (svc *Service) ListStreamConsumers(ctx context.Context, in ListStreamConsum
 	if err != nil {
 		return ListStreamConsumersOutput{}, err
 	}
-	if err := svc.rate(ctx, opListConsumers, nil); err != nil {
+	if err := svc.rate(ctx, opListConsumers, s); err != nil {
 		return ListStreamConsumersOutput{}, err
 	}
 	now, err := s.lock()
@@ -352,14 +356,69 @@ func (svc *Service) ListStreamConsumers(ctx context.Context, in ListStreamConsum
 	if in.StreamCreationTimestamp != nil && !in.StreamCreationTimestamp.Equal(s.created) {
 		return ListStreamConsumersOutput{}, s.errNotFound()
 	}
+	if in.NextToken != "" {
+		if tok.streamID != s.id {
+			return ListStreamConsumersOutput{}, errorf(ErrInvalidArgumentException, "Invalid NextToken.")
+		}
+		if now.UnixMilli()-tok.issued > NextTokenLifetime.Milliseconds() {
+			return ListStreamConsumersOutput{}, errorf(ErrExpiredNextTokenException, "The timestamp for the NextToken has expired. NextToken was issued at %s and the current time is %s.",
+				javaDate(time.UnixMilli(tok.issued)), javaDate(now))
+		}
+	}
 	out := ListStreamConsumersOutput{Consumers: []Consumer{}}
-	cs := s.consumersLocked(now)
-	for i := skip; i < len(cs); i++ {
+	cs := slices.Clone(s.consumersLocked(now))
+	slices.SortStableFunc(cs, func(a, b *consumer) int {
+		return cmp.Or(a.created.Compare(b.created), strings.Compare(a.name, b.name))
+	})
+	for _, c := range cs {
+		if c.created.UnixNano() < tok.afterNanos || c.created.UnixNano() == tok.afterNanos && c.name <= tok.afterName {
+			continue
+		}
 		if len(out.Consumers) == limit {
-			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte("lc1:" + strconv.Itoa(i)))
+			last := out.Consumers[len(out.Consumers)-1]
+			out.NextToken = svc.encodeConsumerToken(consumerToken{streamID: s.id, issued: now.UnixMilli(),
+				afterNanos: last.ConsumerCreationTimestamp.UnixNano(), afterName: last.ConsumerName})
 			break
 		}
-		out.Consumers = append(out.Consumers, cs[i].out(now))
+		out.Consumers = append(out.Consumers, c.out(now))
 	}
 	return out, nil
+}
+
+// consumerToken is what a ListStreamConsumers NextToken carries: the
+// stream, when it was issued, and the last consumer listed (consumers are
+// listed in registration order, names breaking ties).
+type consumerToken struct {
+	streamID   uint64
+	issued     int64 // unix milliseconds
+	afterNanos int64
+	afterName  string
+}
+
+func (svc *Service) encodeConsumerToken(t consumerToken) string {
+	b := []byte{3}
+	b = binary.BigEndian.AppendUint64(b, t.streamID)
+	b = binary.BigEndian.AppendUint64(b, uint64(t.issued))
+	b = binary.BigEndian.AppendUint64(b, uint64(t.afterNanos))
+	b = append(b, t.afterName...)
+	b = append(b, svc.mac(b)...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (svc *Service) decodeConsumerToken(s string) (consumerToken, bool) {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	const head = 1 + 3*8
+	if err != nil || strings.ContainsAny(s, "\r\n") || len(b) < head+tokenMACSize || b[0] != 3 {
+		return consumerToken{}, false
+	}
+	payload, sum := b[:len(b)-tokenMACSize], b[len(b)-tokenMACSize:]
+	if !hmacEqual(sum, svc.mac(payload)) {
+		return consumerToken{}, false
+	}
+	return consumerToken{
+		streamID:   binary.BigEndian.Uint64(payload[1:]),
+		issued:     int64(binary.BigEndian.Uint64(payload[9:])),
+		afterNanos: int64(binary.BigEndian.Uint64(payload[17:])),
+		afterName:  string(payload[head:]),
+	}, true
 }

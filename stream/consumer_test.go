@@ -81,14 +81,37 @@ func TestConsumerLimits(t *testing.T) {
 	e.clock.Add(time.Minute)
 	_, err = e.svc.RegisterStreamConsumer(e.ctx, stream.RegisterStreamConsumerInput{StreamARN: s.ARN(), ConsumerName: "c20"})
 	wantErr(t, err, stream.ErrLimitExceededException, "")
-	out, err := e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: s.ARN(), MaxResults: new(15)})
-	if err != nil || len(out.Consumers) != 15 || out.NextToken == "" {
-		t.Fatalf("page 1: %d, %q, %v", len(out.Consumers), out.NextToken, err)
+	// Pages of 3 over consumers registered five at a time: every one
+	// listed once.
+	listed := map[string]bool{}
+	tok := ""
+	for page := 0; ; page++ {
+		out, err := e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: s.ARN(), MaxResults: new(3), NextToken: tok})
+		if err != nil || len(out.Consumers) > 3 {
+			t.Fatalf("page %d: %d, %v", page, len(out.Consumers), err)
+		}
+		for _, c := range out.Consumers {
+			if listed[c.ConsumerName] {
+				t.Fatalf("%s listed twice", c.ConsumerName)
+			}
+			listed[c.ConsumerName] = true
+		}
+		if tok = out.NextToken; tok == "" {
+			break
+		}
 	}
-	out, err = e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: s.ARN(), NextToken: out.NextToken})
-	if err != nil || len(out.Consumers) != 5 || out.NextToken != "" {
-		t.Fatalf("page 2: %d, %q, %v", len(out.Consumers), out.NextToken, err)
+	if len(listed) != 20 {
+		t.Fatalf("listed %d consumers, want 20", len(listed))
 	}
+	out, err := e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: s.ARN(), MaxResults: new(5)})
+	if err != nil || out.NextToken == "" {
+		t.Fatal(err)
+	}
+	e.clock.Add(300*time.Second + time.Millisecond)
+	_, err = e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: s.ARN(), NextToken: out.NextToken})
+	wantErr(t, err, stream.ErrExpiredNextTokenException, "")
+	_, err = e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: s.ARN(), NextToken: "bogus"})
+	wantErr(t, err, stream.ErrInvalidArgumentException, "")
 	if sum := e.summary(s); sum.ConsumerCount != 20 {
 		t.Fatalf("ConsumerCount = %d", sum.ConsumerCount)
 	}

@@ -123,7 +123,7 @@ const (
 )
 
 // operationRates are AWS's control-plane rates in calls per second: per
-// account, except ListShards, per stream.
+// account, except ListShards and ListStreamConsumers, per stream.
 var operationRates = [numOperations]int64{
 	opCreateStream:          5,
 	opDeleteStream:          5,
@@ -145,7 +145,7 @@ var operationRates = [numOperations]int64{
 }
 
 // rateLimits is a stream's own control-plane allowance.
-type rateLimits struct{ listShards bucket }
+type rateLimits struct{ listShards, listConsumers bucket }
 
 // rate admits one call of op, or returns LimitExceededException when the
 // account (or, for ListShards, the stream) is over AWS's rate for it.
@@ -157,9 +157,13 @@ func (svc *Service) rate(ctx context.Context, op operation, s *Stream) error {
 		return nil
 	}
 	r := operationRates[op]
-	if op == opListShards && s != nil {
+	if (op == opListShards || op == opListConsumers) && s != nil {
+		b := &s.rates.listShards
+		if op == opListConsumers {
+			b = &s.rates.listConsumers
+		}
 		s.mu.Lock()
-		ok := s.rates.listShards.take(svc.cfg.clock.Now().UnixNano(), r, r, 1)
+		ok := b.take(svc.cfg.clock.Now().UnixNano(), r, r, 1)
 		s.mu.Unlock()
 		if !ok {
 			return errorf(ErrLimitExceededException, "Rate exceeded for stream %s under account %s.", s.name, svc.cfg.account)
