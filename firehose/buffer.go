@@ -16,6 +16,7 @@ const (
 	laneMain   lane = iota // records for the destination
 	laneError              // JSON lines for the error output, sub = error-output-type
 	laneBackup             // source records (S3BackupMode Enabled) or all records (AllData...)
+	laneLambda             // records waiting for the Lambda processor
 )
 
 // bufKey identifies a buffer: a lane and, for the main lane, a partition.
@@ -33,6 +34,10 @@ type buffer struct {
 	ends     []int     // end offset of each record in body
 	keys     map[string]string
 	due      deadline
+	// pending holds the records of a laneLambda buffer, with their
+	// arrivals and Kinesis metadata; size counts their bytes.
+	pending []inRecord
+	size    int
 }
 
 // deadline is an entry of a delivery stream's deadline tree: a buffer's
@@ -56,6 +61,8 @@ func (c *destination) limits(l lane) (int, time.Duration) {
 	switch {
 	case l == laneMain:
 		return c.size, c.interval
+	case l == laneLambda:
+		return c.proc.lambdaBytes, c.proc.lambdaIntv
 	case l == laneBackup && c.backup != nil:
 		return *c.backup.BufferingHints.SizeInMBs << 20, time.Duration(*c.backup.BufferingHints.IntervalInSeconds) * time.Second
 	}
@@ -84,6 +91,28 @@ func (d *DeliveryStream) appendLocked(key bufKey, keys map[string]string, data [
 	if len(b.body) >= size || key.lane == laneMain && d.dest.kind == kindHTTP && len(b.ends) >= MaxHTTPRecords {
 		jobs = append(jobs, d.flushLocked(b, now))
 	}
+	return jobs
+}
+
+// appendRecordLocked adds a record to the Lambda processor's buffer.
+// d.mu must be held.
+func (d *DeliveryStream) appendRecordLocked(r inRecord, now time.Time, jobs []*job) []*job {
+	key := bufKey{lane: laneLambda}
+	b := d.buffers[key]
+	size, intv := d.dest.limits(laneLambda)
+	if b != nil && b.size+len(r.data) > size {
+		jobs = append(jobs, d.flushLocked(b, now))
+		b = nil
+	}
+	if b == nil {
+		b = &buffer{key: key, openedAt: now, first: r.arrival}
+		d.seq++
+		b.due = deadline{at: now.Add(intv), seq: d.seq, buf: b}
+		d.deadlines.ReplaceOrInsert(b.due)
+		d.buffers[key] = b
+	}
+	b.pending = append(b.pending, r)
+	b.size += len(r.data)
 	return jobs
 }
 

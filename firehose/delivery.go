@@ -14,6 +14,7 @@ const (
 	jobHTTP
 	jobOpenSearch
 	jobSplunk
+	jobTransform
 )
 
 // MaxRetryAge is how long Firehose keeps retrying an S3 delivery before
@@ -42,6 +43,7 @@ type job struct {
 	requestID string
 	scheduled bool
 	due       deadline
+	pending   []inRecord // a jobTransform's records
 }
 
 // records returns the job's records.
@@ -82,6 +84,9 @@ func (d *DeliveryStream) newJobLocked(b *buffer, now time.Time) *job {
 		j.errorType = b.key.sub
 		j.bucketARN, j.format = c.s3.BucketARN, c.s3.CompressionFormat
 		j.key = d.objectKeyLocked(c.errPrefix, b.first, b.key.sub, nil, extension(c.s3.CompressionFormat))
+	case laneLambda:
+		j.kind, j.pending = jobTransform, b.pending
+		return j
 	case laneBackup:
 		j.bucketARN, j.format = c.backup.BucketARN, c.backup.CompressionFormat
 		j.key = d.objectKeyLocked(c.backupPfx, b.first, "", nil, extension(c.backup.CompressionFormat))
@@ -142,6 +147,10 @@ func (d *DeliveryStream) randomStringLocked() string {
 
 // perform makes one attempt at a job and reschedules it if it failed.
 func (d *DeliveryStream) perform(ctx context.Context, j *job) {
+	if j.kind == jobTransform {
+		d.transformJob(ctx, j)
+		return
+	}
 	j.attempts++
 	var err error
 	switch j.kind {

@@ -49,7 +49,10 @@
 // A ProcessingConfiguration runs, in this order: Decompression (GZIP),
 // CloudWatchLogProcessing (DataMessageExtraction), RecordDeAggregation
 // (JSON or DELIMITED sub-records; KPL aggregates are always split for a
-// Kinesis source), Lambda (a [TransformFunc] registered under the
+// Kinesis source) as records are put; then Lambda, whose records wait in
+// a buffer of their own (BufferSizeInMBs, default 1, and
+// BufferIntervalInSeconds, default 60, on the clock) and which calls a
+// [TransformFunc] registered under the
 // LambdaArn, with AWS's event and response: Ok, Dropped, ProcessingFailed,
 // missing and duplicated record ids, NumberOfRetries), MetadataExtraction
 // (a jq query through github.com/itchyny/gojq giving the keys of
@@ -144,11 +147,9 @@
 //   - Describe returns the configuration types as descriptions, with
 //     defaults filled in; UpdateDestination takes the configuration types
 //     (fields left zero are kept on a same-type update).
-//   - Lambda processors run when records are put, in invocations of at
-//     most the processor's BufferSizeInMBs; BufferIntervalInSeconds is
-//     validated, not waited for, and failed invocations are retried at
-//     once rather than after a delay. Lambda's 6 MB payload limit and
-//     5-minute timeout are not applied.
+//   - Failed Lambda invocations are retried at once rather than after a
+//     delay. Lambda's 6 MB payload limit and 5-minute timeout are not
+//     applied.
 //   - UpdateDestination delivers what is buffered with the old
 //     configuration before switching.
 //   - Record format conversion has no Glue Data Catalog: the table's

@@ -65,7 +65,9 @@ func ExampleDeliveryStream_PutRecordBatch() {
 	// two
 }
 
-// A Go function registered under a Lambda ARN transforms records.
+// A Go function registered under a Lambda ARN transforms records. The
+// Lambda processor has its own buffer (1 MiB or 60 s by default): the
+// function runs when it flushes.
 func ExampleService_RegisterFunction() {
 	ctx := context.Background()
 	mock := clock.NewMock()
@@ -81,6 +83,11 @@ func ExampleService_RegisterFunction() {
 		}
 		return resp, nil
 	})
+	written := make(chan []byte, 1)
+	svc.RegisterBucket("arn:aws:s3:::out", firehose.DestinationFunc(func(_ context.Context, _ string, body []byte) error {
+		written <- body
+		return nil
+	}))
 	out, err := svc.CreateDeliveryStream(ctx, firehose.CreateDeliveryStreamInput{
 		DeliveryStreamName: "loud",
 		ExtendedS3DestinationConfiguration: &firehose.ExtendedS3DestinationConfiguration{
@@ -98,9 +105,8 @@ func ExampleService_RegisterFunction() {
 		return
 	}
 	_, _ = out.DeliveryStream.PutRecord(ctx, firehose.PutRecordInput{Record: firehose.Record{Data: []byte("hello")}})
-	for _, o := range svc.Bucket("arn:aws:s3:::out").Objects("") {
-		fmt.Print(string(o.Body))
-	}
+	mock.Add(60 * time.Second) // the processor's BufferIntervalInSeconds
+	fmt.Print(string(<-written))
 	// Output:
 	// HELLO!
 }

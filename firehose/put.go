@@ -162,7 +162,46 @@ func (d *DeliveryStream) ingest(ctx context.Context, dest *destination, in []inR
 	if dest.backupSource {
 		backup = in
 	}
-	out, failed := d.process(ctx, dest, in, now)
+	pre, failed := d.preprocess(dest, in, now)
+	if dest.proc.hasLambda() {
+		// Records wait in the Lambda processor's buffer; its flush
+		// invokes the function (see transformJob).
+		d.mu.Lock()
+		if d.stopped {
+			d.mu.Unlock()
+			return
+		}
+		cur := d.mono.Now(d.svc.cfg.clock)
+		var jobs []*job
+		for _, r := range backup {
+			jobs = d.appendLocked(bufKey{lane: laneBackup}, nil, r.data, r.arrival, now, jobs)
+		}
+		for _, r := range pre {
+			jobs = d.appendRecordLocked(r, now, jobs)
+		}
+		jobs = d.failLocked(failed, now, jobs)
+		jobs = append(jobs, d.catchUpLocked(cur)...)
+		d.armLocked(cur)
+		d.mu.Unlock()
+		d.run(jobs)
+		return
+	}
+	out, more := d.transform(ctx, dest, pre, now)
+	d.buffer(dest, backup, out, append(failed, more...), now)
+}
+
+// transformJob invokes the Lambda processor on the records of a flushed
+// processor buffer and buffers what it returns for the destination.
+func (d *DeliveryStream) transformJob(ctx context.Context, j *job) {
+	d.mu.Lock()
+	now := d.mono.Now(d.svc.cfg.clock)
+	d.mu.Unlock()
+	out, failed := d.transform(ctx, j.dest, j.pending, now)
+	d.buffer(j.dest, nil, out, failed, now)
+}
+
+// buffer puts processed records into their buffers.
+func (d *DeliveryStream) buffer(dest *destination, backup []inRecord, out []outRecord, failed []failedRecord, now time.Time) {
 	if dest.proc != nil {
 		size := 0
 		for _, r := range out {

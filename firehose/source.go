@@ -152,6 +152,12 @@ func (d *DeliveryStream) ingestKinesis(ctx context.Context, shard string, recs [
 	dest := d.dest
 	now := d.mono.Now(d.svc.cfg.clock)
 	d.mu.Unlock()
+	// The records reached Firehose when they were written: the reader
+	// wakes then. Buffers open at that time even if the clock moved on
+	// before this goroutine ran.
+	if first := recs[0].ApproximateArrivalTimestamp; first.Before(now) {
+		now = first
+	}
 	in := make([]inRecord, 0, len(recs))
 	size := 0
 	for _, rec := range recs {

@@ -56,6 +56,7 @@ func TestKinesisStreamAsSource(t *testing.T) {
 		if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "kpl", Data: agg}); err != nil {
 			t.Fatal(err)
 		}
+		e.advance(time.Minute) // the Lambda processor's buffer
 		e.advance(time.Minute)
 		objs := e.bucket().Objects("")
 		var all string
@@ -98,7 +99,7 @@ func TestKinesisStreamAsSource(t *testing.T) {
 		if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "late", Data: []byte("late\n")}); err != nil {
 			t.Fatal(err)
 		}
-		e.advance(time.Minute)
+		e.advance(2 * time.Minute)
 		found := false
 		for _, o := range e.bucket().Objects("") {
 			found = found || strings.Contains(string(o.Body), "late\n")

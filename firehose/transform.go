@@ -96,6 +96,7 @@ type pipeline struct {
 	lambdaARN   string
 	retries     int
 	lambdaBytes int
+	lambdaIntv  time.Duration
 	jq          *gojq.Code
 	jqQuery     string
 	delim       []byte
@@ -112,7 +113,7 @@ func compilePipeline(c *ProcessingConfiguration, kind destKind) (*pipeline, erro
 	if c == nil || !c.Enabled {
 		return nil, nil
 	}
-	p := &pipeline{retries: 3, lambdaBytes: 1 << 20}
+	p := &pipeline{retries: 3, lambdaBytes: 1 << 20, lambdaIntv: 60 * time.Second}
 	if kind == kindSplunk {
 		p.lambdaBytes = 256 << 10
 	}
@@ -169,6 +170,7 @@ func compilePipeline(c *ProcessingConfiguration, kind destKind) (*pipeline, erro
 				if err != nil || n < 60 || n > 900 {
 					return nil, errArg("BufferIntervalInSeconds must be an integer between 60 and 900.")
 				}
+				p.lambdaIntv = time.Duration(n) * time.Second
 			}
 		case ProcessorMetadataExtraction:
 			q := params[ParamMetadataExtractionQuery]
@@ -253,8 +255,9 @@ type failedRecord struct {
 	esID      string
 }
 
-// process runs the pipeline over records outside any lock.
-func (d *DeliveryStream) process(ctx context.Context, dest *destination, recs []inRecord, now time.Time) ([]outRecord, []failedRecord) {
+// preprocess runs the processors before Lambda (Decompression,
+// CloudWatchLogProcessing, RecordDeAggregation) outside any lock.
+func (d *DeliveryStream) preprocess(dest *destination, recs []inRecord, now time.Time) ([]inRecord, []failedRecord) {
 	p := dest.proc
 	var failed []failedRecord
 	fail := func(r inRecord, typ, code, msg string) {
@@ -305,6 +308,15 @@ func (d *DeliveryStream) process(ctx context.Context, dest *destination, recs []
 		}
 		recs = split
 	}
+	return recs, failed
+}
+
+// transform runs the processors from Lambda on (Lambda,
+// MetadataExtraction, the partition keys, AppendDelimiterToRecord) outside
+// any lock.
+func (d *DeliveryStream) transform(ctx context.Context, dest *destination, recs []inRecord, now time.Time) ([]outRecord, []failedRecord) {
+	p := dest.proc
+	var failed []failedRecord
 	out := make([]outRecord, 0, len(recs))
 	if p != nil && p.lambdaARN != "" {
 		var lf []failedRecord

@@ -70,6 +70,7 @@ func TestLambdaTransform(t *testing.T) {
 		c.ProcessingConfiguration = lambdaConf(arn)
 		d := e.createS3("s", c)
 		e.put(d, "a", "drop", "fail", "b")
+		e.advance(time.Minute) // the Lambda processor's buffer
 		e.advance(time.Minute)
 		objs := e.bucket().Objects("2026/")
 		if len(objs) != 1 || string(objs[0].Body) != "AB" {
@@ -101,9 +102,10 @@ func TestLambdaGoldenErrorLine(t *testing.T) {
 		c.ProcessingConfiguration = lambdaConf(arn)
 		d := e.createS3("s", c)
 		e.put(d, "fail")
+		e.advance(time.Minute) // the Lambda processor's buffer
 		e.advance(time.Minute)
 		objs := e.bucket().Objects("errors/")
-		want := `{"attemptsMade":1,"arrivalTimestamp":1795604645000,"errorCode":"Lambda.ProcessingFailedStatus","errorMessage":"ProcessingFailed status set for record","attemptEndingTimestamp":1795604645000,"rawData":"ZmFpbA==","lambdaArn":"arn:aws:lambda:us-east-1:123456789012:function:f"}` + "\n"
+		want := `{"attemptsMade":1,"arrivalTimestamp":1795604645000,"errorCode":"Lambda.ProcessingFailedStatus","errorMessage":"ProcessingFailed status set for record","attemptEndingTimestamp":1795604705000,"rawData":"ZmFpbA==","lambdaArn":"arn:aws:lambda:us-east-1:123456789012:function:f"}` + "\n"
 		if len(objs) != 1 || string(objs[0].Body) != want {
 			t.Fatalf("error objects = %+v\nwant body %s", objs, want)
 		}
@@ -135,6 +137,7 @@ func TestLambdaRecordIDs(t *testing.T) {
 				c.ProcessingConfiguration = lambdaConf(arn)
 				d := e.createS3("s", c)
 				e.put(d, "one", "two")
+				e.advance(time.Minute) // the Lambda processor's buffer
 				e.advance(time.Minute)
 				if objs := e.bucket().Objects("2026/"); len(objs) != 1 || string(objs[0].Body) != "kept" {
 					t.Fatalf("objects = %+v", objs)
@@ -167,6 +170,7 @@ func TestLambdaRetries(t *testing.T) {
 			c.ProcessingConfiguration = lambdaConf(arn, tt.params...)
 			d := e.createS3("s", c)
 			e.put(d, "a", "b")
+			e.advance(time.Minute) // the Lambda processor's buffer
 			e.advance(time.Minute)
 			if calls != tt.attempts {
 				t.Errorf("calls = %d, want %d", calls, tt.attempts)
@@ -281,6 +285,7 @@ func TestLambdaPartitionKeys(t *testing.T) {
 		c.ProcessingConfiguration = lambdaConf(arn)
 		d := e.createS3("s", c)
 		e.put(d, "apple", "banana", "avocado")
+		e.advance(time.Minute) // the Lambda processor's buffer
 		e.advance(time.Minute)
 		got := map[string]string{}
 		for k, v := range e.objects(bucketARN) {

@@ -4,7 +4,8 @@
 // Library) are read by a KinesisStreamAsSource delivery stream, enriched by
 // a Go function standing in for a Lambda transform, partitioned by country
 // with a jq MetadataExtraction query, and written after the 60-second
-// buffer interval as one object per partition into a directory, with the
+// buffer interval (after the transform's own 60-second buffer) as one
+// object per partition into a directory, with the
 // record the transform rejects under the error prefix. Run it with
 //
 //	go run ./examples/pipeline
@@ -164,12 +165,15 @@ func run(w io.Writer) error {
 	}
 	logf("put %d Kinesis records holding %d clicks (the last %d aggregated by the KPL)", len(entries), len(clicks), len(agg))
 
+	// The Lambda processor buffers for 60 s (its BufferIntervalInSeconds),
+	// then the destination buffer for its own 60 s.
+	mock.Add(60 * time.Second)
 	select {
 	case <-allSeen:
 	case <-ctx.Done():
 		return fmt.Errorf("the transform did not see every click: %w", ctx.Err())
 	}
-	logf("the transform saw all %d clicks; nothing is written before the 60 s interval", len(clicks))
+	logf("the Lambda processor's buffer flushed: the transform saw all %d clicks", len(clicks))
 
 	mock.Add(60 * time.Second)
 	for range 3 {

@@ -13,8 +13,8 @@ func TestPipeline(t *testing.T) {
 	want := `[09:00:00] created Kinesis stream arn:aws:kinesis:us-east-1:123456789012:stream/clickstream
 [09:00:00] created delivery stream arn:aws:firehose:us-east-1:123456789012:deliverystream/clicks-to-lake reading it from LATEST
 [09:00:00] put 4 Kinesis records holding 6 clicks (the last 3 aggregated by the KPL)
-[09:00:00] the transform saw all 6 clicks; nothing is written before the 60 s interval
-[09:01:00] the buffers' interval ended; the directory holds:
+[09:01:00] the Lambda processor's buffer flushed: the transform saw all 6 clicks
+[09:02:00] the buffers' interval ended; the directory holds:
   country=de/day=2026-11-25/clicks-to-lake-1-2026-11-25-09-00-00-da326578-6654-406c-8b26-2ef6d4e10854
     {"country":"de","page":"/home","section":"home","shard":"shardId-000000000000","user":"ana"}
     {"country":"de","page":"/cart","section":"cart","shard":"shardId-000000000000","user":"eli"}
