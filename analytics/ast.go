@@ -128,7 +128,8 @@ type joinItem struct {
 	pos   Pos
 	left  fromItem
 	right fromItem
-	outer bool // LEFT OUTER
+	outer bool // LEFT or FULL OUTER: unmatched left rows with NULLs
+	keepR bool // RIGHT or FULL OUTER: unmatched right rows with NULLs
 	on    expr
 }
 

@@ -73,9 +73,11 @@
 // SELECT STREAM [DISTINCT] items FROM source [WHERE] [GROUP BY | WINDOWED BY
 // STAGGER (PARTITION BY ... RANGE INTERVAL ...)] [HAVING] [WINDOW name AS
 // (...), ...] [ORDER BY monotonic, ...], joined with UNION ALL. Sources:
-// streams, views, subqueries, stream-stream JOIN / LEFT OUTER JOIN with
-// OVER (RANGE INTERVAL ... PRECEDING) windows, stream-table joins with a
-// reference table, and the table functions TUMBLE, HOP, CUMULATE and
+// streams, views, subqueries, stream-stream [INNER] JOIN, LEFT, RIGHT and
+// FULL OUTER JOIN and CROSS JOIN with OVER (RANGE INTERVAL ... PRECEDING |
+// ROWS n PRECEDING) windows (a side without a window joins with its
+// current row only; at least one side needs a window), stream-table joins
+// (inner and LEFT) with a reference table, and the table functions TUMBLE, HOP, CUMULATE and
 // SESSION (event time), TOP_K_ITEMS_TUMBLING and
 // COUNT_DISTINCT_ITEMS_TUMBLING. Expressions: arithmetic, ||, comparisons,
 // AND/OR/NOT, IS [NOT] NULL, [NOT] IN, BETWEEN, [NOT] LIKE [ESCAPE],
@@ -180,6 +182,8 @@
 //     document its list.
 //   - Code is validated at CreateApplication and UpdateApplication against
 //     the configured input schema (parsed only when no input exists yet).
+//   - Join windows are PRECEDING only (no FOLLOWING); a joined row takes the
+//     ROWTIME of the row whose arrival produced it.
 //   - Sliding-window partitions are kept until their next row; MIN, MAX and
 //     the other non-invertible aggregates rescan the window per row.
 //

@@ -64,10 +64,11 @@ func (qc *qctx) join(j *joinItem) (*source, error) {
 		}
 		return truthy(v), true
 	}
+	// A side without a window joins with its current row only.
 	rangeOf := func(f fromItem) (*windowSpec, error) {
 		sr, ok := f.(*streamRef)
 		if !ok || sr.over == nil {
-			return &windowSpec{}, nil
+			return nil, nil
 		}
 		w := sr.over
 		if w.ref != "" {
@@ -87,6 +88,12 @@ func (qc *qctx) join(j *joinItem) (*source, error) {
 		return nil, err
 	}
 	out := &source{sc: sc, stream: true}
+	if lwin == nil && rwin == nil && right.stream {
+		return nil, codeErr(j.pos, "a stream-to-stream join needs a window on at least one side, e.g. JOIN s OVER (RANGE INTERVAL '1' MINUTE PRECEDING)")
+	}
+	if !right.stream && j.keepR {
+		return nil, codeErr(j.pos, "RIGHT and FULL OUTER JOIN need a stream on the right, not a table")
+	}
 	if !right.stream {
 		table := qc.e.streams[j.right.(*streamRef).name]
 		if sr, ok := j.right.(*streamRef); ok && sr.over != nil {
@@ -132,10 +139,13 @@ func (qc *qctx) join(j *joinItem) (*source, error) {
 			if !matched && j.outer {
 				sink(row{rowtime: l.rowtime, vals: combine(l, row{}, false, true)})
 			}
-			jb.left = append(evictWindow(jb.left, lwin, l.rowtime), l)
+			if lwin != nil {
+				jb.left = append(evictWindow(jb.left, lwin, l.rowtime), l)
+			}
 		})
 		right.connect(func(r row) {
 			jb.left = evictWindow(jb.left, lwin, r.rowtime)
+			matched := false
 			for _, l := range jb.left {
 				vals := combine(l, r, false, false)
 				ok, valid := match(vals, r.rowtime, r)
@@ -143,10 +153,16 @@ func (qc *qctx) join(j *joinItem) (*source, error) {
 					return
 				}
 				if ok {
+					matched = true
 					sink(row{rowtime: r.rowtime, vals: vals})
 				}
 			}
-			jb.right = append(evictWindow(jb.right, rwin, r.rowtime), r)
+			if !matched && j.keepR {
+				sink(row{rowtime: r.rowtime, vals: combine(row{}, r, true, false)})
+			}
+			if rwin != nil {
+				jb.right = append(evictWindow(jb.right, rwin, r.rowtime), r)
+			}
 		})
 	}
 	return out, nil
@@ -157,10 +173,11 @@ type joinBuffers struct {
 }
 
 // evictWindow drops rows outside w as of now: RANGE keeps ROWTIME >=
-// now - range (a window with no range keeps rows with ROWTIME == now), ROWS
-// n keeps the last n rows.
+// now - range, ROWS n keeps the last n rows, no window keeps none.
 func evictWindow(rows []row, w *windowSpec, now int64) []row {
 	switch {
+	case w == nil:
+		return rows[:0]
 	case w.unbounded:
 		return rows
 	case w.rows:

@@ -605,7 +605,7 @@ func (p *parser) fromClause() (fromItem, error) {
 	}
 	for {
 		pos := p.peek().pos
-		outer := false
+		outer, rightOuter, cross := false, false, false
 		switch {
 		case p.acceptKw("JOIN"):
 		case p.acceptKw("INNER"):
@@ -613,28 +613,38 @@ func (p *parser) fromClause() (fromItem, error) {
 				return nil, err
 			}
 		case p.acceptKw("LEFT"):
-			p.acceptKw("OUTER")
+			outer = true
+		case p.acceptKw("RIGHT"):
+			rightOuter = true
+		case p.acceptKw("FULL"):
+			outer, rightOuter = true, true
+		case p.acceptKw("CROSS"):
+			cross = true
+		default:
+			return left, nil
+		}
+		if outer || rightOuter || cross {
+			if outer || rightOuter {
+				p.acceptKw("OUTER")
+			}
 			if err := p.expectKw("JOIN"); err != nil {
 				return nil, err
 			}
-			outer = true
-		case p.isKw("RIGHT") || p.isKw("FULL") || p.isKw("CROSS"):
-			return nil, codeErr(pos, "%s JOIN is not supported on streams; use JOIN or LEFT OUTER JOIN", p.peek().text)
-		default:
-			return left, nil
 		}
 		right, err := p.fromPrimary()
 		if err != nil {
 			return nil, err
 		}
-		if err := p.expectKw("ON"); err != nil {
-			return nil, err
+		var on expr = &literal{pos: pos, v: Bool(true)}
+		if !cross {
+			if err := p.expectKw("ON"); err != nil {
+				return nil, err
+			}
+			if on, err = p.expr(); err != nil {
+				return nil, err
+			}
 		}
-		on, err := p.expr()
-		if err != nil {
-			return nil, err
-		}
-		left = &joinItem{pos: pos, left: left, right: right, outer: outer, on: on}
+		left = &joinItem{pos: pos, left: left, right: right, outer: outer, keepR: rightOuter, on: on}
 	}
 }
 

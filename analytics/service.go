@@ -206,8 +206,15 @@ func (s *Service) CreateApplication(ctx context.Context, in CreateApplicationInp
 		return CreateApplicationOutput{}, errClosed()
 	}
 	a.seed = s.rng.Uint64()
-	if _, ok := s.apps.Get(&Application{name: in.ApplicationName}); ok {
-		return CreateApplicationOutput{}, errorf(ErrResourceInUseException, "Application %s already exists", in.ApplicationName)
+	if old, ok := s.apps.Get(&Application{name: in.ApplicationName}); ok {
+		old.mu.Lock()
+		old.catchUpLocked()
+		gone := old.deleted
+		old.mu.Unlock()
+		if !gone {
+			return CreateApplicationOutput{}, errorf(ErrResourceInUseException, "Application %s already exists", in.ApplicationName)
+		}
+		s.apps.Delete(old)
 	}
 	if s.apps.Len() >= MaxApplications {
 		return CreateApplicationOutput{}, errorf(ErrLimitExceededException, "an account has at most %d applications", MaxApplications)

@@ -1,0 +1,139 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// The WEATHERSTREAM example of the SQL reference (Windowed Aggregation on
+// Streams): MIN and MAX over RANGE INTERVAL '1' DAY PRECEDING, whose
+// window includes the row exactly 24 hours earlier.
+func TestGoldenWeatherStream(t *testing.T) {
+	h := newHarness(t, `CITY VARCHAR(16), TEMP INTEGER`, `
+		CREATE STREAM "WEATHERSTREAM" (CITY VARCHAR(16), TEMP INTEGER);
+		CREATE PUMP "W" AS INSERT INTO "WEATHERSTREAM" SELECT STREAM CITY, TEMP FROM "SOURCE_SQL_STREAM_001";
+		CREATE STREAM "DESTINATION_SQL_STREAM" (ROWTIME_COPY TIMESTAMP, WMIN_TEMP INTEGER, WMAX_TEMP INTEGER);
+		CREATE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+		SELECT STREAM
+		       ROWTIME,
+		       MIN(TEMP) OVER W1 AS WMIN_TEMP,
+		       MAX(TEMP) OVER W1 AS WMAX_TEMP
+		FROM WEATHERSTREAM
+		WINDOW W1 AS (
+		   RANGE INTERVAL '1' DAY PRECEDING
+		);`, dest)
+	data := []struct {
+		at   string
+		city string
+		temp int
+	}{
+		{"2018-11-01 01:00:00", "Denver", 29}, {"2018-11-01 01:00:00", "Anchorage", 2}, {"2018-11-01 06:00:00", "Miami", 65},
+		{"2018-11-01 07:00:00", "Denver", 32}, {"2018-11-01 09:00:00", "Anchorage", 9}, {"2018-11-01 13:00:00", "Denver", 50},
+		{"2018-11-01 17:00:00", "Anchorage", 10}, {"2018-11-01 18:00:00", "Miami", 71}, {"2018-11-01 19:00:00", "Denver", 43},
+		{"2018-11-02 01:00:00", "Anchorage", 4}, {"2018-11-02 01:00:00", "Denver", 39}, {"2018-11-02 07:00:00", "Denver", 46},
+		{"2018-11-02 09:00:00", "Anchorage", 3}, {"2018-11-02 13:00:00", "Denver", 56}, {"2018-11-02 17:00:00", "Anchorage", 2},
+		{"2018-11-02 19:00:00", "Denver", 50}, {"2018-11-03 01:00:00", "Denver", 36}, {"2018-11-03 01:00:00", "Anchorage", 1},
+	}
+	src := h.e.streams["SOURCE_SQL_STREAM_001"]
+	h.e.now = 0
+	for _, d := range data {
+		ms, _ := parseTimestampText(d.at)
+		h.e.advance(ms)
+		h.e.insert(src, row{rowtime: ms, vals: []Value{String(d.city), Int(int64(d.temp))}})
+	}
+	want := [][2]int{{29, 29}, {2, 29}, {2, 65}, {2, 65}, {2, 65}, {2, 65}, {2, 65}, {2, 71}, {2, 71},
+		{2, 71}, {2, 71}, {4, 71}, {3, 71}, {3, 71}, {2, 71}, {2, 56}, {2, 56}, {1, 56}}
+	var wantRows []string
+	for i, d := range data {
+		wantRows = append(wantRows, fmt.Sprintf("%s.000 | %s.000 | %d | %d", d.at, d.at, want[i][0], want[i][1]))
+	}
+	h.expect(dest, wantRows...)
+}
+
+func TestOuterAndCrossJoins(t *testing.T) {
+	h := newHarness(t, `k INTEGER, a VARCHAR(4)`, `
+		CREATE STREAM "R" (k INTEGER, b VARCHAR(4));
+		CREATE STREAM "FULLJ" (lk INTEGER, a VARCHAR(4), rk INTEGER, b VARCHAR(4));
+		CREATE PUMP "F" AS INSERT INTO "FULLJ"
+		SELECT STREAM l.k, l.a, r.k, r.b FROM "SOURCE_SQL_STREAM_001" OVER (RANGE INTERVAL '10' SECOND PRECEDING) AS l
+		FULL OUTER JOIN "R" OVER (RANGE INTERVAL '10' SECOND PRECEDING) AS r ON l.k = r.k;
+		CREATE STREAM "CROSSJ" (a VARCHAR(4), b VARCHAR(4));
+		CREATE PUMP "C" AS INSERT INTO "CROSSJ"
+		SELECT STREAM l.a, r.b FROM "SOURCE_SQL_STREAM_001" AS l CROSS JOIN "R" OVER (ROWS 2 PRECEDING) AS r;`, "FULLJ", "CROSSJ")
+	h.e.streams["R"].source = true
+	h.put("11:00:00", "R", "1", "r1")
+	h.put("11:00:01", "R", "2", "r2")
+	h.src("11:00:02", "1", "l1")       // matches r1
+	h.src("11:00:03", "3", "l3")       // no match: right side NULL
+	h.put("11:00:04", "R", "3", "r3")  // matches l3
+	h.put("11:00:20", "R", "1", "r1b") // l1 left the window: left side NULL
+	h.expect("FULLJ",
+		"2026-01-02 11:00:00.000 | NULL | NULL | 1 | r1",
+		"2026-01-02 11:00:01.000 | NULL | NULL | 2 | r2",
+		"2026-01-02 11:00:02.000 | 1 | l1 | 1 | r1",
+		"2026-01-02 11:00:03.000 | 3 | l3 | NULL | NULL",
+		"2026-01-02 11:00:04.000 | 3 | l3 | 3 | r3",
+		"2026-01-02 11:00:20.000 | NULL | NULL | 1 | r1b")
+	h.expect("CROSSJ",
+		"2026-01-02 11:00:02.000 | l1 | r1",
+		"2026-01-02 11:00:02.000 | l1 | r2",
+		"2026-01-02 11:00:03.000 | l3 | r1",
+		"2026-01-02 11:00:03.000 | l3 | r2")
+}
+
+func TestStatusTransitionsOnTheClock(t *testing.T) {
+	ctx := context.Background()
+	mock := newMock()
+	svc := New(WithClock(mock), WithTransitionDelay(30*time.Second))
+	defer svc.Close()
+	if _, err := svc.CreateApplication(ctx, CreateApplicationInput{ApplicationName: "s", ApplicationCode: tickerCode,
+		Inputs: []Input{tickerInput()}}); err != nil {
+		t.Fatal(err)
+	}
+	status := func() ApplicationStatus {
+		d, _ := svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "s"})
+		return d.ApplicationDetail.ApplicationStatus
+	}
+	d, _ := svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "s"})
+	start := StartApplicationInput{ApplicationName: "s", InputConfigurations: []InputConfiguration{{Id: d.ApplicationDetail.InputDescriptions[0].InputId,
+		InputStartingPositionConfiguration: InputStartingPositionConfiguration{InputStartingPosition: StartingPositionNow}}}}
+	if err := svc.StartApplication(ctx, start); err != nil {
+		t.Fatal(err)
+	}
+	if s := status(); s != StatusStarting {
+		t.Fatalf("after start: %s", s)
+	}
+	if err := svc.UpdateApplication(ctx, UpdateApplicationInput{ApplicationName: "s", CurrentApplicationVersionId: 1}); !errors.Is(err, ErrResourceInUseException) {
+		t.Fatalf("update while STARTING: %v", err)
+	}
+	mock.Add(30 * time.Second)
+	if s := status(); s != StatusRunning {
+		t.Fatalf("30 s later: %s", s)
+	}
+	if err := svc.StopApplication(ctx, StopApplicationInput{ApplicationName: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := status(); s != StatusStopping {
+		t.Fatalf("after stop: %s", s)
+	}
+	mock.Add(30 * time.Second)
+	if s := status(); s != StatusReady {
+		t.Fatalf("30 s after stop: %s", s)
+	}
+	if err := svc.DeleteApplication(ctx, DeleteApplicationInput{ApplicationName: "s", CreateTimestamp: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if s := status(); s != StatusDeleting {
+		t.Fatalf("after delete: %s", s)
+	}
+	mock.Add(30 * time.Second)
+	if _, err := svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "s"}); !errors.Is(err, ErrResourceNotFoundException) {
+		t.Fatalf("30 s after delete: %v", err)
+	}
+	if _, err := svc.CreateApplication(ctx, CreateApplicationInput{ApplicationName: "s"}); err != nil {
+		t.Fatalf("create again after delete: %v", err)
+	}
+}
