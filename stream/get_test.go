@@ -193,3 +193,21 @@ func TestIteratorTampering(t *testing.T) {
 	_, err = e.svc.GetRecords(e.ctx, stream.GetRecordsInput{ShardIterator: other.iterator(os, shardID(0), stream.Latest, "")})
 	wantErr(t, err, stream.ErrInvalidArgumentException, "")
 }
+
+// TestAtTimestampMilliseconds checks AT_TIMESTAMP compares at AWS's
+// millisecond precision.
+func TestAtTimestampMilliseconds(t *testing.T) {
+	e := newEnv(t)
+	s := e.create("ms", 1)
+	e.clock.Add(500 * time.Microsecond)
+	e.put(s, "k", "x")
+	e.clock.Add(time.Millisecond)
+	at := epoch.Add(700 * time.Microsecond) // the same millisecond as the record
+	out, err := s.GetShardIterator(e.ctx, stream.GetShardIteratorInput{ShardId: shardID(0), ShardIteratorType: stream.AtTimestamp, Timestamp: &at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := data(e.get(s, out.ShardIterator).Records); len(got) != 1 {
+		t.Fatalf("AT_TIMESTAMP in the record's millisecond read %v", got)
+	}
+}

@@ -216,8 +216,9 @@ func (s *Stream) positionLocked(sh *shard, typ ShardIteratorType, seq string, ts
 				"The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: %d, currentTimestampInMillis: %d",
 				ms, now.UnixMilli())
 		}
-		t := ts.UnixNano()
-		pos = sh.first + uint64(sh.recs.search(func(r *record) bool { return r.arrival >= t }))
+		// AWS timestamps have millisecond precision.
+		t := ts.UnixMilli()
+		pos = sh.first + uint64(sh.recs.search(func(r *record) bool { return r.arrival/1e6 >= t }))
 	}
 	return pos, nil
 }
