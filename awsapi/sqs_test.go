@@ -172,3 +172,62 @@ func TestSQSPaginators(t *testing.T) {
 		}
 	})
 }
+
+// TestSQSErrorCodes checks the code each SQS error reaches SDK users with:
+// the query protocol's legacy code where AWS has one.
+func TestSQSErrorCodes(t *testing.T) {
+	transports(t, func(t *testing.T, e *env) {
+		c := e.sqs
+		url := must(c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("codes")}))(t).QueueUrl
+		entry := func(id string) types.SendMessageBatchRequestEntry {
+			return types.SendMessageBatchRequestEntry{Id: aws.String(id), MessageBody: aws.String("x")}
+		}
+		var eleven []types.SendMessageBatchRequestEntry
+		for i := range 11 {
+			eleven = append(eleven, entry(fmt.Sprint(i)))
+		}
+		for _, tc := range []struct {
+			name string
+			call func() error
+			code string
+		}{
+			{"ids not distinct", func() error {
+				_, err := c.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: url, Entries: []types.SendMessageBatchRequestEntry{entry("a"), entry("a")}})
+				return err
+			}, "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"},
+			{"too many entries", func() error {
+				_, err := c.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: url, Entries: eleven})
+				return err
+			}, "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"},
+			{"invalid entry id", func() error {
+				_, err := c.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: url, Entries: []types.SendMessageBatchRequestEntry{entry("no spaces")}})
+				return err
+			}, "AWS.SimpleQueueService.InvalidBatchEntryId"},
+			{"invalid contents", func() error {
+				_, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("nul \x00")})
+				return err
+			}, "InvalidMessageContents"},
+			{"fifo attribute on a standard queue", func() error {
+				_, err := c.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: url, Attributes: map[string]string{"FifoQueue": "true"}})
+				return err
+			}, "InvalidAttributeName"},
+			{"deleted recently", func() error {
+				must(c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("gone")}))(t)
+				gone := must(c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("gone")}))(t).QueueUrl
+				must(c.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: gone}))(t)
+				_, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("gone")})
+				return err
+			}, "AWS.SimpleQueueService.QueueDeletedRecently"},
+			{"visibility of a message not in flight", func() error {
+				_, err := c.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: url, ReceiptHandle: aws.String("bogus"), VisibilityTimeout: 5})
+				return err
+			}, "ReceiptHandleIsInvalid"},
+			{"malformed move task handle", func() error {
+				_, err := c.CancelMessageMoveTask(ctx, &sqs.CancelMessageMoveTaskInput{TaskHandle: aws.String("nope")})
+				return err
+			}, "InvalidParameterValue"},
+		} {
+			t.Run(tc.name, func(t *testing.T) { wantAPIError(t, tc.call(), tc.code) })
+		}
+	})
+}
