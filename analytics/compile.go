@@ -125,12 +125,33 @@ func (e *engine) compileInsert(ins *insertStmt, pump string) error {
 	if err != nil {
 		return err
 	}
+	// A column named ROWTIME overrides the rows' timestamp (a row whose new
+	// ROWTIME goes backwards goes to error_stream).
+	rtCol := -1
+	for i, c := range cols {
+		if c.name == "ROWTIME" {
+			rtCol = i
+		}
+	}
+	if rtCol >= 0 {
+		cols = append(cols[:rtCol:rtCol], cols[rtCol+1:]...)
+	}
 	if len(cols) != len(idx) {
 		return codeErr(ins.query.queryPos(), "the query returns %d columns but %d are inserted into %q", len(cols), len(idx), target.name)
 	}
 	e.pumps = append(e.pumps, pump)
 	width := len(target.cols)
 	connect(func(r row) {
+		if rtCol >= 0 {
+			v := r.vals[rtCol]
+			if v.k != KindTimestamp {
+				e.errorRow(errNameConversion, "ROWTIME must be a non-NULL TIMESTAMP", r)
+				return
+			}
+			vals := make([]Value, 0, len(r.vals)-1)
+			vals = append(append(vals, r.vals[:rtCol]...), r.vals[rtCol+1:]...)
+			r = row{rowtime: v.i, vals: vals}
+		}
 		out := make([]Value, width)
 		for i, v := range r.vals {
 			c := target.cols[idx[i]]

@@ -124,6 +124,11 @@
 //     time windows that also close on the clock.
 //   - ORDER BY must lead with a monotonic expression; rows sharing its value
 //     are sorted and released together.
+//   - Unqualified ROWTIME in a select list is the ROWTIME of the row being
+//     generated (a window's end for an aggregate); s.ROWTIME is the input
+//     row's (the group's first row's for an aggregate). A pump's output
+//     column named ROWTIME (SELECT STREAM event_time AS ROWTIME, ...)
+//     re-stamps the rows; one going backwards lands in error_stream.
 //
 // Runtime errors (coercions, division by zero, a ROWTIME going backwards,
 // NOT NULL violations, late rows, failed pre-processing) become rows of

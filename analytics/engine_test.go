@@ -236,3 +236,23 @@ func TestEventTimeTumble(t *testing.T) {
 		t.Fatalf("error rows = %q", errs)
 	}
 }
+
+func TestRowtimeOperatorAndOverride(t *testing.T) {
+	h := newHarness(t, `k VARCHAR(4), ts TIMESTAMP`, `
+		CREATE STREAM "AGG" (ws TIMESTAMP, rt TIMESTAMP, n BIGINT);
+		CREATE PUMP "A" AS INSERT INTO "AGG"
+		SELECT STREAM FLOOR(s.ROWTIME TO MINUTE), ROWTIME AS rt, COUNT(*) FROM "SOURCE_SQL_STREAM_001" AS s GROUP BY FLOOR(s.ROWTIME TO MINUTE);
+		CREATE STREAM "BYEVENT" (k VARCHAR(4));
+		CREATE PUMP "E" AS INSERT INTO "BYEVENT"
+		SELECT STREAM ts AS ROWTIME, k FROM "SOURCE_SQL_STREAM_001";`, "AGG", "BYEVENT", ErrorStreamName)
+	h.src("11:00:05", "a", "2026-01-02 10:59:00")
+	h.src("11:00:06", "b", "2026-01-02 10:58:00") // its new ROWTIME goes backwards
+	h.src("11:00:07", "c", "2026-01-02 11:00:01")
+	h.tick("11:01:00")
+	h.expect("AGG", "2026-01-02 11:01:00.000 | 2026-01-02 11:00:00.000 | 2026-01-02 11:01:00.000 | 3")
+	h.expect("BYEVENT", "2026-01-02 10:59:00.000 | a", "2026-01-02 11:00:01.000 | c")
+	errs := h.rows(ErrorStreamName)
+	if len(errs) != 1 || !strings.Contains(errs[0], errNameOutOfOrder) || !strings.HasSuffix(errs[0], "| E") {
+		t.Fatalf("error rows %q", errs)
+	}
+}

@@ -14,6 +14,8 @@ type env struct {
 	aggs    []Value
 	now     int64 // clock at evaluation, ms (CURRENT_ROW_TIMESTAMP)
 	start   int64 // application start, ms (CURRENT_TIMESTAMP)
+	out     int64 // ROWTIME of the row being generated, when hasOut
+	hasOut  bool
 }
 
 // evalFn is a compiled expression.
@@ -192,6 +194,16 @@ func (c *compiler) compile(x expr) (evalFn, sqlType, error) {
 			return nil, sqlType{}, err
 		}
 		if idx < 0 {
+			if x.qualifier == "" {
+				// The ROWTIME operator: the time of the row about to be
+				// generated (a window's end for an aggregate).
+				return func(e *env) (Value, error) {
+					if e.hasOut {
+						return tsMillis(e.out), nil
+					}
+					return tsMillis(e.rowtime), nil
+				}, t, nil
+			}
 			return func(e *env) (Value, error) { return tsMillis(e.rowtime), nil }, t, nil
 		}
 		return func(e *env) (Value, error) { return e.vals[idx], nil }, t, nil

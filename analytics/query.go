@@ -151,7 +151,7 @@ func (q Query) toSelect() (*selectStmt, error) {
 		if w.Size <= 0 {
 			return nil, errorf(ErrInvalidArgumentException, "Tumbling.Size must be positive")
 		}
-		step = &funcCall{name: "STEP", args: []expr{&colRef{name: "ROWTIME"}, &literal{v: Interval(w.Size)}}}
+		step = &funcCall{name: "STEP", args: []expr{&colRef{qualifier: q.From, name: "ROWTIME"}, &literal{v: Interval(w.Size)}}}
 		for _, g := range q.GroupBy {
 			s.groupBy = append(s.groupBy, g.x)
 		}

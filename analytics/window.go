@@ -84,7 +84,8 @@ type emitter struct {
 }
 
 func (em *emitter) emit(g *group, rowtime int64) {
-	en := env{vals: g.first.vals, rowtime: g.first.rowtime, aggs: g.results(), now: em.e.now, start: em.e.start}
+	en := env{vals: g.first.vals, rowtime: g.first.rowtime, aggs: g.results(), now: em.e.now, start: em.e.start,
+		out: rowtime, hasOut: true}
 	if em.having != nil {
 		v, err := em.having(&en)
 		if err != nil {
