@@ -26,6 +26,9 @@ type Application struct {
 	// ingestMu serialises ingestion and delivery so outputs stay in
 	// order; it is taken before mu.
 	ingestMu sync.Mutex
+	// bg counts the goroutines reading Kinesis inputs; Service.Close
+	// waits for them.
+	bg sync.WaitGroup
 
 	mu          sync.Mutex
 	description string

@@ -40,7 +40,11 @@ func (a *Application) startKinesisLocked(ai *appInput) {
 	for k, v := range ai.last {
 		last[k] = v
 	}
-	go a.runKinesis(ctx, kr, ai, pos, last)
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		a.runKinesis(ctx, kr, ai, pos, last)
+	}()
 }
 
 func (a *Application) stopKinesisLocked() {
@@ -62,7 +66,9 @@ func (a *Application) runKinesis(ctx context.Context, kr *kinesisReader, ai *app
 		return
 	}
 	consumer := reg.Consumer.ConsumerARN
+	a.bg.Add(1)
 	go func() {
+		defer a.bg.Done()
 		<-ctx.Done()
 		_ = ks.DeregisterStreamConsumer(context.Background(), stream.StreamConsumerInput{ConsumerARN: consumer})
 	}()
@@ -81,7 +87,11 @@ func (a *Application) runKinesis(ctx context.Context, kr *kinesisReader, ai *app
 		case pos == StartingPositionLastStoppedPoint && last[sh.ShardId] != "":
 			sp = stream.StartingPosition{Type: stream.AfterSequenceNumber, SequenceNumber: last[sh.ShardId]}
 		}
-		go a.readShard(ctx, kr, ai, consumer, sh.ShardId, sp)
+		a.bg.Add(1)
+		go func() {
+			defer a.bg.Done()
+			a.readShard(ctx, kr, ai, consumer, sh.ShardId, sp)
+		}()
 	}
 }
 
@@ -130,7 +140,11 @@ func (a *Application) readShard(ctx context.Context, kr *kinesisReader, ai *appI
 			_ = a.step(ctx)
 		}
 		for _, child := range ev.ChildShards {
-			go a.readShard(ctx, kr, ai, consumer, child.ShardId, stream.StartingPosition{Type: stream.TrimHorizon})
+			a.bg.Add(1)
+			go func() {
+				defer a.bg.Done()
+				a.readShard(ctx, kr, ai, consumer, child.ShardId, stream.StartingPosition{Type: stream.TrimHorizon})
+			}()
 		}
 		if len(ev.ChildShards) > 0 {
 			return

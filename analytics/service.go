@@ -81,7 +81,8 @@ func New(opts ...Option) *Service {
 	}
 }
 
-// Close stops every application's timer and makes every later call return
+// Close stops every application's timer and Kinesis input readers, waits
+// for the readers to end, and makes every later call return
 // ErrServiceUnavailableException. It is idempotent.
 func (s *Service) Close() error {
 	s.mu.Lock()
@@ -96,6 +97,9 @@ func (s *Service) Close() error {
 		a.closed = true
 		a.wakeLocked()
 		a.mu.Unlock()
+	}
+	for _, a := range apps {
+		a.bg.Wait()
 	}
 	return nil
 }
