@@ -164,6 +164,7 @@ type colRef struct {
 	pos       Pos
 	qualifier string
 	name      string
+	mono      bool // resolves to a column known to be monotonic (derived from ROWTIME)
 }
 
 type unaryExpr struct {

@@ -316,7 +316,7 @@ func (qc *qctx) subquerySource(f *subquery) (*source, error) {
 func refsRowtime(x expr) bool {
 	found := false
 	walkExpr(x, func(n expr) {
-		if c, ok := n.(*colRef); ok && c.name == "ROWTIME" {
+		if c, ok := n.(*colRef); ok && (c.name == "ROWTIME" || c.mono) {
 			found = true
 		}
 	})
@@ -368,7 +368,7 @@ func walkExpr(x expr, f func(expr)) {
 func monotonicSize(x expr) (size int64, unit string, ok bool) {
 	switch x := x.(type) {
 	case *colRef:
-		return 0, "", x.name == "ROWTIME"
+		return 0, "", x.name == "ROWTIME" || x.mono
 	case *castExpr:
 		return monotonicSize(x.x)
 	case *funcCall:
@@ -461,8 +461,9 @@ func (qc *qctx) project(s *selectStmt, c *compiler) (*projection, error) {
 			return nil, err
 		}
 		name := outputName(it, len(p.cols))
+		_, _, isMono := monotonicSize(it.e)
 		p.fns = append(p.fns, f)
-		p.cols = append(p.cols, column{name: name, typ: t})
+		p.cols = append(p.cols, column{name: name, typ: t, mono: isMono && (refsRowtime(it.e) || isMonotonicCall(it.e))})
 		p.exprs = append(p.exprs, it.e)
 	}
 	seen := map[string]bool{}
@@ -504,6 +505,7 @@ func (qc *qctx) selectQuery(s *selectStmt) ([]column, connector, error) {
 		return nil, nil, codeErr(s.pos, "a query on a stream must be SELECT STREAM")
 	}
 	e := qc.e
+	markMono(s, src.sc)
 	var where evalFn
 	if s.where != nil {
 		wc := &compiler{sc: src.sc, wins: s.windows}
@@ -651,5 +653,43 @@ func (d *distinctOp) wrap(sink rowSink) rowSink {
 		}
 		d.seen[k] = true
 		sink(r)
+	}
+}
+
+// markMono flags the column references of s that resolve to monotonic
+// columns of a subquery or view, so STEP and FLOOR over them group a
+// stream.
+func markMono(s *selectStmt, sc *scope) {
+	mark := func(x expr) {
+		walkExpr(x, func(n expr) {
+			c, ok := n.(*colRef)
+			if !ok || c.name == "ROWTIME" {
+				return
+			}
+			for _, f := range sc.frames {
+				if c.qualifier != "" && !f.matches(c.qualifier) {
+					continue
+				}
+				for _, col := range f.cols {
+					if col.name == c.name && col.mono {
+						c.mono = true
+					}
+				}
+			}
+		})
+	}
+	for _, it := range s.items {
+		mark(it.e)
+	}
+	for _, g := range s.groupBy {
+		mark(g)
+	}
+	for _, o := range s.orderBy {
+		mark(o.e)
+	}
+	if s.stagger != nil {
+		for _, p := range s.stagger.partition {
+			mark(p)
+		}
 	}
 }

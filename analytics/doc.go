@@ -97,7 +97,8 @@
 // log parsers REGEX_LOG_PARSE, FAST_REGEX_LOG_PARSE, SYS_LOG_PARSE,
 // VARIABLE_COLUMN_LOG_PARSE, FIXED_COLUMN_LOG_PARSE and W3C_LOG_PARSE,
 // which return a row read as t.r.COLUMN1; the table functions
-// RANDOM_CUT_FOREST (ANOMALY_SCORE) and HOTSPOTS (HOTSPOTS_RESULT).
+// RANDOM_CUT_FOREST (ANOMALY_SCORE), HOTSPOTS (HOTSPOTS_RESULT) and
+// GROUP_RANK.
 //
 // # Windows and time
 //
@@ -156,7 +157,7 @@
 //   - service.go, application.go, types.go, runtime.go: the control plane,
 //     ingestion, outputs, readers and the timer.
 //   - logparse.go: the log-parsing functions. rcf.go: RANDOM_CUT_FOREST
-//     and HOTSPOTS.
+//     and HOTSPOTS. grouprank.go: GROUP_RANK.
 //   - query.go: the Go API. adapters.go: stream and firehose destinations.
 //     kinesis.go: Kinesis stream inputs.
 //
@@ -171,8 +172,8 @@
 //   - RANDOM_CUT_FOREST scores with a seeded forest of isolation trees over
 //     time-decayed reservoir samples (score ~1 for ordinary rows, larger for
 //     outliers, 0 until the model has data); the numbers are not AWS's.
-//     RANDOM_CUT_FOREST_WITH_EXPLANATION and GROUP_RANK are not
-//     implemented (CodeValidationException). HOTSPOTS reports groups of at
+//     RANDOM_CUT_FOREST_WITH_EXPLANATION is not implemented
+//     (CodeValidationException). HOTSPOTS reports groups of at
 //     least the minimum number of points connected within scanRadius among
 //     the last windowSize rows, with density as the share of the window.
 //   - W3C_LOG_PARSE knows the predefined formats (COMMON, COMMON WITH

@@ -49,6 +49,7 @@ type column struct {
 	typ     sqlType
 	notNull bool
 	hidden  bool // not part of SELECT * (APPROXIMATE_ARRIVAL_TIME)
+	mono    bool // a query column derived monotonically from ROWTIME
 }
 
 // frame is one source visible to expressions: a stream, table, subquery or

@@ -137,3 +137,44 @@ func TestStatusTransitionsOnTheClock(t *testing.T) {
 		t.Fatalf("create again after delete: %v", err)
 	}
 }
+
+// The exact distinct count of the COUNT_DISTINCT_ITEMS_TUMBLING page of the
+// SQL reference: SELECT STREAM DISTINCT in a subquery, grouped by STEP over
+// its ROWTIME-derived column.
+func TestGoldenExactDistinctCount(t *testing.T) {
+	h := newHarness(t, `TICKER_SYMBOL VARCHAR(4), CHANGE DOUBLE, PRICE DOUBLE`, `
+		CREATE OR REPLACE STREAM output_stream (ticker_symbol VARCHAR(4), unique_count BIGINT);
+		CREATE OR REPLACE PUMP stream_pump AS
+		INSERT INTO output_stream
+		SELECT STREAM TICKER_SYMBOL, COUNT(distinct_stream.price) AS unique_count
+		  FROM (
+		    SELECT STREAM DISTINCT rowtime as window_time,
+		      TICKER_SYMBOL,
+		      CHANGE,
+		      PRICE,
+		      STEP((SOURCE_SQL_STREAM_001.rowtime) BY INTERVAL '5' SECOND)
+		      FROM SOURCE_SQL_STREAM_001) as distinct_stream
+		GROUP BY TICKER_SYMBOL, STEP((distinct_stream.window_time) BY INTERVAL '5' SECOND);`, "OUTPUT_STREAM")
+	h.src("11:00:01", "AMZN", "1", "10")
+	h.src("11:00:01", "AMZN", "1", "10") // a duplicate row: dropped by DISTINCT
+	h.src("11:00:02", "AMZN", "2", "12")
+	h.src("11:00:03", "MSFT", "1", "50")
+	h.tick("11:00:05")
+	h.expect("OUTPUT_STREAM", "2026-01-02 11:00:05.000 | AMZN | 2", "2026-01-02 11:00:05.000 | MSFT | 1")
+}
+
+func TestGroupRank(t *testing.T) {
+	h := newHarness(t, `k VARCHAR(4), v INTEGER`, `
+		CREATE STREAM "RANKED" (k VARCHAR(4), v INTEGER, r INTEGER);
+		CREATE PUMP "P" AS INSERT INTO "RANKED"
+		SELECT STREAM * FROM TABLE(GROUP_RANK(CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 'V', 'groupRank', 'desc', 'asc', 1000, 3));`, "RANKED")
+	for _, kv := range [][2]string{{"a", "5"}, {"b", "9"}, {"c", "5"}, {"d", "1"}} {
+		h.src("11:00:01", kv[0], kv[1])
+	}
+	h.expect("RANKED")
+	h.tick("11:00:02") // idle for 1000 ms
+	h.expect("RANKED",
+		"2026-01-02 11:00:01.000 | b | 9 | 1",
+		"2026-01-02 11:00:01.000 | a | 5 | 2",
+		"2026-01-02 11:00:01.000 | c | 5 | 2")
+}

@@ -43,6 +43,8 @@ func (qc *qctx) tableFunc(f *tableFunc) (*source, error) {
 		return qc.randomCutForest(f)
 	case "HOTSPOTS":
 		return qc.hotspots(f)
+	case "GROUP_RANK":
+		return qc.groupRank(f)
 	}
 	return nil, codeErr(f.pos, "no table function %s", f.name)
 }
