@@ -182,7 +182,9 @@ func (d *DeliveryStream) armLocked(now time.Time) {
 		d.timer.Stop()
 	}
 	d.timerAt = e.at
-	d.timer = d.svc.cfg.clock.AfterFunc(max(e.at.Sub(now), 0), d.onTimer)
+	// The delay is from the clock's own Now, not now (which never runs
+	// backwards), so the timer fires at e.at even if the clock was set back.
+	d.timer = d.svc.cfg.clock.AfterFunc(max(e.at.Sub(d.svc.cfg.clock.Now()), 0), d.onTimer)
 }
 
 // onTimer runs on the clock's goroutine when the earliest deadline comes.

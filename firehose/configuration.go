@@ -217,8 +217,10 @@ type ExtendedS3DestinationConfiguration struct {
 // HttpEndpointConfiguration is the endpoint records are POSTed to.
 type HttpEndpointConfiguration struct {
 	// Url must be https (sluice also accepts http, for httptest servers).
-	Url       string
-	Name      string
+	Url  string
+	Name string
+	// AccessKey is sent as X-Amz-Firehose-Access-Key; Describe never
+	// returns it.
 	AccessKey string
 }
 
@@ -308,10 +310,11 @@ type SplunkDestinationConfiguration struct {
 // RedshiftDestinationConfiguration is accepted and validated; sluice
 // delivers its S3 intermediate objects and runs no COPY.
 type RedshiftDestinationConfiguration struct {
-	RoleARN                  string
-	ClusterJDBCURL           string
-	CopyCommand              *CopyCommand
-	Username                 string
+	RoleARN        string
+	ClusterJDBCURL string
+	CopyCommand    *CopyCommand
+	Username       string
+	// Password is never returned by Describe.
 	Password                 string
 	RetryOptions             *RetryOptions
 	S3Configuration          *S3DestinationConfiguration
@@ -331,8 +334,9 @@ type CopyCommand struct {
 // SnowflakeDestinationConfiguration is accepted and validated; sluice
 // writes no table and delivers its records to the S3 configuration.
 type SnowflakeDestinationConfiguration struct {
-	AccountUrl        string
-	User              string
+	AccountUrl string
+	User       string
+	// PrivateKey is never returned by Describe.
 	PrivateKey        string
 	Database          string
 	Schema            string

@@ -65,6 +65,8 @@ type DeliveryStream struct {
 	partitions int
 	// stopSource ends the Kinesis reader of a KinesisStreamAsSource stream.
 	stopSource func()
+	// readers are the goroutines reading the Kinesis source.
+	readers sync.WaitGroup
 }
 
 // Name returns the delivery stream's name.

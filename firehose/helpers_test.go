@@ -60,6 +60,21 @@ func (e *env) advance(d time.Duration) {
 	synctest.Wait()
 }
 
+// advanceKinesis moves the clock in 5-second steps, letting the Kinesis
+// readers take each subscription heartbeat before the next step. (In one
+// long step a reader that wakes late asks the stream for its next
+// heartbeat in the past, and stream.Subscription.Next passes that negative
+// duration to clock.Timer, which makes the benbjohnson mock clock jump
+// back.)
+func (e *env) advanceKinesis(d time.Duration) {
+	e.t.Helper()
+	for d > 0 {
+		step := min(d, 5*time.Second)
+		e.advance(step)
+		d -= step
+	}
+}
+
 // s3 returns an ExtendedS3 configuration with the given hints.
 func s3(size, interval int) *firehose.ExtendedS3DestinationConfiguration {
 	return &firehose.ExtendedS3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN,

@@ -312,3 +312,18 @@ func TestHTTPEndpointAllDataBackup(t *testing.T) {
 		}
 	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
 }
+
+func TestDescribeHidesSecrets(t *testing.T) {
+	run(t, func(e *env) {
+		e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "web", HttpEndpointDestinationConfiguration: httpConf(60)})
+		out, err := e.svc.DescribeDeliveryStream(e.ctx, firehose.DescribeDeliveryStreamInput{DeliveryStreamName: "web"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := out.DeliveryStreamDescription.Destinations[0].HttpEndpointDestinationDescription
+		if h.EndpointConfiguration.AccessKey != "" || h.EndpointConfiguration.Url != "https://example.com/ingest" ||
+			*h.RetryOptions.DurationInSeconds != 60 || h.S3BackupMode != firehose.S3BackupFailedDataOnly {
+			t.Fatalf("description = %+v %+v", h, h.EndpointConfiguration)
+		}
+	})
+}

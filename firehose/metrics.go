@@ -133,7 +133,7 @@ func (d *DeliveryStream) Metrics(ctx context.Context) (map[string]float64, error
 	d.armLocked(now)
 	var oldest time.Time
 	for _, b := range d.buffers {
-		if b.key.lane == laneMain && (oldest.IsZero() || b.first.Before(oldest)) {
+		if (b.key.lane == laneMain || b.key.lane == laneLambda) && (oldest.IsZero() || b.first.Before(oldest)) {
 			oldest = b.first
 		}
 	}

@@ -54,19 +54,25 @@ func New(opts ...Option) *Service {
 	return s
 }
 
-// Close stops every delivery stream's timer and makes every later call
-// return ErrServiceUnavailableException. Records still buffered are
-// dropped. It is idempotent.
+// Close stops every delivery stream's timer and Kinesis readers, waiting
+// for the readers to end, and makes every later call return
+// ErrServiceUnavailableException. Records still buffered are dropped. It
+// is idempotent.
 func (s *Service) Close() error {
 	s.mu.Lock()
 	s.closed = true
+	var all []*DeliveryStream
 	s.streams.Ascend(func(d *DeliveryStream) bool {
 		d.mu.Lock()
 		d.stopLocked()
 		d.mu.Unlock()
+		all = append(all, d)
 		return true
 	})
 	s.mu.Unlock()
+	for _, d := range all {
+		d.readers.Wait()
+	}
 	return nil
 }
 

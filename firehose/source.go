@@ -66,14 +66,14 @@ func (d *DeliveryStream) startSource(now time.Time) error {
 	d.sourceAt = now
 	d.stopSource = func() {
 		cancel()
-		go func() {
+		d.readers.Go(func() {
 			_ = ks.DeregisterStreamConsumer(context.Background(), stream.StreamConsumerInput{ConsumerARN: consumer})
-		}()
+		})
+	}
+	for _, r := range subs {
+		d.readers.Go(func() { r.run(ctx) })
 	}
 	d.mu.Unlock()
-	for _, r := range subs {
-		go r.run(ctx)
-	}
 	return nil
 }
 
@@ -132,7 +132,7 @@ func (r *shardReader) run(ctx context.Context) {
 		for _, child := range ev.ChildShards {
 			c := &shardReader{d: r.d, ks: r.ks, consumer: r.consumer, shard: child.ShardId}
 			if err := c.subscribe(ctx, stream.StartingPosition{Type: stream.TrimHorizon}); err == nil {
-				go c.run(ctx)
+				r.d.readers.Go(func() { c.run(ctx) })
 			}
 		}
 		if len(ev.ChildShards) > 0 {

@@ -56,8 +56,8 @@ func TestKinesisStreamAsSource(t *testing.T) {
 		if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "kpl", Data: agg}); err != nil {
 			t.Fatal(err)
 		}
-		e.advance(time.Minute) // the Lambda processor's buffer
-		e.advance(time.Minute)
+		e.advanceKinesis(time.Minute) // the Lambda processor's buffer
+		e.advanceKinesis(time.Minute)
 		objs := e.bucket().Objects("")
 		var all string
 		for _, o := range objs {
@@ -95,11 +95,11 @@ func TestKinesisStreamAsSource(t *testing.T) {
 			t.Errorf("source = %+v", src2)
 		}
 		// The subscriptions last 5 minutes; records keep coming after that.
-		e.advance(10 * time.Minute)
+		e.advanceKinesis(10 * time.Minute)
 		if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "late", Data: []byte("late\n")}); err != nil {
 			t.Fatal(err)
 		}
-		e.advance(2 * time.Minute)
+		e.advanceKinesis(2 * time.Minute)
 		found := false
 		for _, o := range e.bucket().Objects("") {
 			found = found || strings.Contains(string(o.Body), "late\n")
@@ -133,9 +133,9 @@ func TestKinesisSourceResharding(t *testing.T) {
 		if _, err := ks.UpdateShardCount(e.ctx, stream.UpdateShardCountInput{StreamARN: src.ARN(), TargetShardCount: 2, ScalingType: stream.UniformScaling}); err != nil {
 			t.Fatal(err)
 		}
-		e.advance(time.Second)
+		e.advanceKinesis(time.Second)
 		put(20, "after")
-		e.advance(2 * time.Minute)
+		e.advanceKinesis(2 * time.Minute)
 		var all string
 		for _, o := range e.bucket().Objects("") {
 			all += string(o.Body)

@@ -106,6 +106,7 @@ func (c *destination) describe() DestinationDescription {
 		dd.ExtendedS3DestinationDescription = clone(c.ext)
 	case kindRedshift:
 		dd.RedshiftDestinationDescription = clone(c.redshift)
+		dd.RedshiftDestinationDescription.Password = "" // AWS never describes it
 	case kindElasticsearch:
 		dd.ElasticsearchDestinationDescription = clone(c.os)
 	case kindOpenSearch:
@@ -116,8 +117,10 @@ func (c *destination) describe() DestinationDescription {
 		dd.SplunkDestinationDescription = clone(c.splunk)
 	case kindHTTP:
 		dd.HttpEndpointDestinationDescription = clone(c.http)
+		dd.HttpEndpointDestinationDescription.EndpointConfiguration.AccessKey = "" // AWS never describes it
 	case kindSnowflake:
 		dd.SnowflakeDestinationDescription = clone(c.snowflake)
+		dd.SnowflakeDestinationDescription.PrivateKey = "" // AWS never describes it
 	case kindIceberg:
 		dd.IcebergDestinationDescription = clone(c.iceberg)
 	}
