@@ -171,3 +171,17 @@ func get(t *testing.T, e *env, url string) string {
 	}
 	return string(b)
 }
+
+// Publish to a phone number goes straight to the outbox, through the
+// Service's Publish.
+func TestSNSPublishToPhoneNumber(t *testing.T) {
+	transports(t, func(t *testing.T, e *env) {
+		out := must(e.sns.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String("+15555550100"), Message: aws.String("your code is 1234")}))(t)
+		box := e.topics.Outbox()
+		if out.MessageId == nil || len(box) != 1 || box[0].Protocol != "sms" || box[0].Body != "your code is 1234" {
+			t.Fatalf("outbox = %+v", box)
+		}
+		_, err := e.sns.Publish(ctx, &sns.PublishInput{Message: aws.String("nowhere")})
+		wantAPIError(t, err, "InvalidParameter")
+	})
+}
