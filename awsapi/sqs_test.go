@@ -231,3 +231,39 @@ func TestSQSErrorCodes(t *testing.T) {
 		}
 	})
 }
+
+func TestSQSFIFO(t *testing.T) {
+	transports(t, func(t *testing.T, e *env) {
+		c := e.sqs
+		url := must(c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("orders.fifo"),
+			Attributes: map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}}))(t).QueueUrl
+		first := must(c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("a"), MessageGroupId: aws.String("g")}))(t)
+		dup := must(c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("a"), MessageGroupId: aws.String("g")}))(t)
+		if first.SequenceNumber == nil || *dup.MessageId != *first.MessageId {
+			t.Fatalf("send = %+v, duplicate = %+v", first, dup)
+		}
+		batch := must(c.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: url, Entries: []types.SendMessageBatchRequestEntry{
+			{Id: aws.String("b"), MessageBody: aws.String("b"), MessageGroupId: aws.String("g")},
+			{Id: aws.String("c"), MessageBody: aws.String("c"), MessageGroupId: aws.String("g"), MessageDeduplicationId: aws.String("c1")},
+		}}))(t)
+		if len(batch.Successful) != 2 || batch.Successful[0].SequenceNumber == nil {
+			t.Fatalf("batch = %+v", batch)
+		}
+		got := must(c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, MaxNumberOfMessages: 10,
+			MessageSystemAttributeNames: []types.MessageSystemAttributeName{"MessageGroupId", "SequenceNumber", "MessageDeduplicationId"},
+			ReceiveRequestAttemptId:     aws.String("try-1")}))(t)
+		var bodies []string
+		for _, m := range got.Messages {
+			bodies = append(bodies, *m.Body)
+		}
+		if strings.Join(bodies, "") != "abc" || got.Messages[0].Attributes["MessageGroupId"] != "g" || got.Messages[2].Attributes["MessageDeduplicationId"] != "c1" {
+			t.Fatalf("received %v, attributes %v", bodies, got.Messages[0].Attributes)
+		}
+		again := must(c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: aws.String("try-1")}))(t)
+		if len(again.Messages) != 3 || *again.Messages[0].ReceiptHandle != *got.Messages[0].ReceiptHandle {
+			t.Fatalf("retried receive = %+v", again.Messages)
+		}
+		_, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("no group")})
+		wantAPIError(t, err, "MissingParameter")
+	})
+}
