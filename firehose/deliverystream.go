@@ -54,13 +54,14 @@ type DeliveryStream struct {
 	enc       encryption
 	tags      map[string]string
 
-	buffers   map[bufKey]*buffer
-	deadlines *btree.BTreeG[deadline]
-	seq       uint64
-	timer     *clock.Timer
-	timerAt   time.Time
-	recordSeq uint64
-	metrics   metrics
+	buffers    map[bufKey]*buffer
+	deadlines  *btree.BTreeG[deadline]
+	seq        uint64
+	timer      *clock.Timer
+	timerAt    time.Time
+	recordSeq  uint64
+	metrics    metrics
+	throughput throughput
 	// partitions counts the dynamic partitions with an open buffer.
 	partitions int
 	// stopSource ends the Kinesis reader of a KinesisStreamAsSource stream.

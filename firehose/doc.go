@@ -119,7 +119,7 @@
 //   - deliverystream.go: Create/Describe/List/DeleteDeliveryStream and statuses.
 //   - update.go: UpdateDestination (VersionId, merge or replace).
 //   - encryption.go, tags.go: server-side encryption and tags.
-//   - put.go: PutRecord and PutRecordBatch.
+//   - put.go, throughput.go: PutRecord and PutRecordBatch, the throughput quotas.
 //   - buffer.go: buffers, deadlines, the timer, the error output.
 //   - delivery.go: flushed buffers as deliveries, retries, object names.
 //   - prefix.go, timestamp.go: prefix expressions and the DateTimeFormatter.
@@ -166,8 +166,8 @@
 //     of 20 consumers applies.
 //   - Direct puts are accepted with a Decompression processor (AWS accepts
 //     only CloudWatch Logs subscriptions: InvalidSourceException).
-//   - Throughput quotas (records, requests and bytes per second) are not
-//     enforced; ThrottledRecords stays 0.
+//   - The Direct PUT throughput quotas are enforced only with
+//     [WithThrottling](true), counted per second of the clock.
 //   - Evaluated prefixes longer than 512 characters are not rejected.
 //   - MSKAsSource and DatabaseAsSource are rejected.
 //   - Delete drops buffered records at once (AWS makes no delivery

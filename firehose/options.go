@@ -28,6 +28,7 @@ type config struct {
 	transition time.Duration
 	functions  map[string]TransformFunc
 	streams    *stream.Service
+	throttling bool
 }
 
 func defaultConfig() config {
@@ -105,3 +106,12 @@ func WithFunction(arn string, fn TransformFunc) Option {
 	}
 	return func(cfg *config) { cfg.functions[arn] = fn }
 }
+
+// WithThrottling switches the Direct PUT throughput quotas on or off
+// (default off): 500,000 records, 2,000 requests and 5 MiB per second
+// and delivery stream in us-east-1, us-west-2 and eu-west-1, 100,000,
+// 1,000 and 1 MiB elsewhere, counted per second of the clock. On, a
+// PutRecordBatch entry over the records or bytes quota fails with
+// ServiceUnavailableException "Slow down." (FailedPutCount), and a request
+// over the requests quota fails whole.
+func WithThrottling(on bool) Option { return func(cfg *config) { cfg.throttling = on } }

@@ -39,7 +39,8 @@ type PutRecordBatchInput struct {
 
 // PutRecordBatchOutput is the output of [DeliveryStream.PutRecordBatch].
 type PutRecordBatchOutput struct {
-	// FailedPutCount is how many entries failed; sluice never fails one.
+	// FailedPutCount is how many entries failed: with [WithThrottling],
+	// those over the stream's records- or bytes-per-second quota.
 	FailedPutCount   int
 	Encrypted        bool
 	RequestResponses []PutRecordBatchResponseEntry
@@ -61,6 +62,9 @@ func (d *DeliveryStream) PutRecord(ctx context.Context, in PutRecordInput) (PutR
 	ids, enc, err := d.put(ctx, []Record{in.Record}, false)
 	if err != nil {
 		return PutRecordOutput{}, err
+	}
+	if ids[0] == throttled {
+		return PutRecordOutput{}, ErrServiceUnavailableException.WithMessage("Slow down.")
 	}
 	return PutRecordOutput{RecordId: ids[0], Encrypted: enc}, nil
 }
@@ -92,6 +96,11 @@ func (d *DeliveryStream) PutRecordBatch(ctx context.Context, in PutRecordBatchIn
 	}
 	out := PutRecordBatchOutput{Encrypted: enc, RequestResponses: make([]PutRecordBatchResponseEntry, n)}
 	for i, id := range ids {
+		if id == throttled {
+			out.RequestResponses[i] = PutRecordBatchResponseEntry{ErrorCode: "ServiceUnavailableException", ErrorMessage: "Slow down."}
+			out.FailedPutCount++
+			continue
+		}
 		out.RequestResponses[i].RecordId = id
 	}
 	return out, nil
@@ -129,9 +138,18 @@ func (d *DeliveryStream) put(ctx context.Context, recs []Record, batch bool) ([]
 		d.metrics.add(mPutRecordRequests, 1)
 	}
 	ids := make([]string, len(recs))
-	for i := range recs {
-		ids[i] = recordID(d.recordSeq)
-		d.recordSeq++
+	if d.svc.cfg.throttling {
+		var ok bool
+		if recs, ok = d.throttleLocked(now, recs, ids); !ok {
+			d.mu.Unlock()
+			return nil, false, ErrServiceUnavailableException.WithMessage("Slow down.")
+		}
+	}
+	for i := range ids {
+		if ids[i] == "" {
+			ids[i] = recordID(d.recordSeq)
+			d.recordSeq++
+		}
 	}
 	jobs := d.catchUpLocked(now)
 	dest := d.dest

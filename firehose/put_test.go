@@ -191,3 +191,36 @@ func TestGoldenKeys(t *testing.T) {
 		}
 	})
 }
+
+func TestThrottling(t *testing.T) {
+	run(t, func(e *env) {
+		d := e.createS3("s", s3(128, 900))
+		big := strings.Repeat("x", 1_000_000)
+		var failed int
+		for range 6 {
+			out := e.put(d, big)
+			failed += out.FailedPutCount
+		}
+		if failed != 1 {
+			t.Fatalf("FailedPutCount over 6 MB in one second = %d, want 1", failed)
+		}
+		out := e.put(d, "small", big)
+		if out.FailedPutCount != 1 || out.RequestResponses[0].RecordId == "" ||
+			out.RequestResponses[1] != (firehose.PutRecordBatchResponseEntry{ErrorCode: "ServiceUnavailableException", ErrorMessage: "Slow down."}) {
+			t.Fatalf("responses = %+v", out.RequestResponses)
+		}
+		e.advance(time.Second)
+		if out := e.put(d, big); out.FailedPutCount != 0 {
+			t.Fatalf("the next second is throttled: %+v", out)
+		}
+		m, _ := d.Metrics(e.ctx)
+		if m["ThrottledRecords"] != 2 {
+			t.Errorf("ThrottledRecords = %v", m["ThrottledRecords"])
+		}
+		for range firehose.RequestsPerSecondLimit {
+			_, _ = d.PutRecord(e.ctx, firehose.PutRecordInput{Record: firehose.Record{Data: []byte("x")}})
+		}
+		_, err := d.PutRecord(e.ctx, firehose.PutRecordInput{Record: firehose.Record{Data: []byte("x")}})
+		wantErr(t, err, firehose.ErrServiceUnavailableException, "Slow down.")
+	}, firehose.WithThrottling(true))
+}
