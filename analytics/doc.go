@@ -97,8 +97,8 @@
 // log parsers REGEX_LOG_PARSE, FAST_REGEX_LOG_PARSE, SYS_LOG_PARSE,
 // VARIABLE_COLUMN_LOG_PARSE, FIXED_COLUMN_LOG_PARSE and W3C_LOG_PARSE,
 // which return a row read as t.r.COLUMN1; the table functions
-// RANDOM_CUT_FOREST (ANOMALY_SCORE), HOTSPOTS (HOTSPOTS_RESULT) and
-// GROUP_RANK.
+// RANDOM_CUT_FOREST (ANOMALY_SCORE), RANDOM_CUT_FOREST_WITH_EXPLANATION
+// (ANOMALY_EXPLANATION), HOTSPOTS (HOTSPOTS_RESULT) and GROUP_RANK.
 //
 // # Windows and time
 //
@@ -172,8 +172,9 @@
 //   - RANDOM_CUT_FOREST scores with a seeded forest of isolation trees over
 //     time-decayed reservoir samples (score ~1 for ordinary rows, larger for
 //     outliers, 0 until the model has data); the numbers are not AWS's.
-//     RANDOM_CUT_FOREST_WITH_EXPLANATION is not implemented
-//     (CodeValidationException). HOTSPOTS reports groups of at
+//     RANDOM_CUT_FOREST_WITH_EXPLANATION attributes the score to columns by
+//     the share of isolating cuts made on each; its STRENGTH is the distance
+//     from the sample mean in standard deviations. HOTSPOTS reports groups of at
 //     least the minimum number of points connected within scanRadius among
 //     the last windowSize rows, with density as the share of the window.
 //   - W3C_LOG_PARSE knows the predefined formats (COMMON, COMMON WITH

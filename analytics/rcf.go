@@ -45,11 +45,17 @@ func numArg(f *tableFunc, i int, def, lo, hi float64, what string) (float64, err
 // each over a time-decayed reservoir sample. A row is scored before it
 // joins the samples; the model starts empty (score 0).
 func (qc *qctx) randomCutForest(f *tableFunc) (*source, error) {
-	if f.name == "RANDOM_CUT_FOREST_WITH_EXPLANATION" {
-		return nil, codeErr(f.pos, "RANDOM_CUT_FOREST_WITH_EXPLANATION is not supported by sluice; use RANDOM_CUT_FOREST")
+	explain := f.name == "RANDOM_CUT_FOREST_WITH_EXPLANATION"
+	if len(f.args) > 5 && !explain || len(f.args) > 6 {
+		return nil, codeErr(f.pos, "%s takes too many arguments", f.name)
 	}
-	if len(f.args) > 5 {
-		return nil, codeErr(f.pos, "RANDOM_CUT_FOREST takes 1 to 5 arguments")
+	directional := false
+	if explain && len(f.args) == 6 {
+		l, ok := f.args[5].(*literal)
+		if !ok || l.v.k != KindBoolean {
+			return nil, codeErr(f.args[5].exprPos(), "withDirectionality must be TRUE or FALSE")
+		}
+		directional = l.v.Bool()
 	}
 	cols, conn, err := qc.cursorArg(f)
 	if err != nil {
@@ -81,13 +87,21 @@ func (qc *qctx) randomCutForest(f *tableFunc) (*source, error) {
 		return nil, codeErr(f.pos, "RANDOM_CUT_FOREST needs at least one numeric column (DOUBLE, INTEGER, BIGINT, ...)")
 	}
 	op := &forest{rng: qc.e.newRand(), trees: make([][][]float64, int(trees)), sample: int(sample), decay: decay,
-		shingle: int(shingle), num: num}
+		shingle: int(shingle), num: num, cuts: make([]float64, len(num)*int(shingle))}
 	outCols := append(append([]column(nil), cols...), column{name: "ANOMALY_SCORE", typ: tDouble})
+	if explain {
+		outCols = append(outCols, column{name: "ANOMALY_EXPLANATION", typ: tVarchar})
+	}
 	src := &source{sc: &scope{frames: []frame{{names: []string{aliasOr(f.alias, f.name)}, cols: outCols, rowtimeIdx: -1}}}, stream: true}
 	src.connect = func(sink rowSink) {
 		conn(func(r row) {
+			clear(op.cuts)
+			point, mean, sd := op.current(r)
 			score := op.score(r)
 			vals := append(append([]Value(nil), r.vals...), Float(score))
+			if explain {
+				vals = append(vals, String(op.explain(cols, point, mean, sd, score, directional)))
+			}
 			sink(row{rowtime: r.rowtime, vals: vals})
 		})
 	}
@@ -110,7 +124,88 @@ type forest struct {
 	num     []int
 	recent  [][]float64
 	seen    float64
+	cuts    []float64 // cuts per dimension while isolating the current point
 }
+
+// current returns the numeric values of r and the mean and standard
+// deviation of each in the first tree's sample (for explanations).
+func (f *forest) current(r row) (point, mean, sd []float64) {
+	n := len(f.num)
+	point = make([]float64, n)
+	for i, c := range f.num {
+		point[i] = r.vals[c].Float64()
+	}
+	mean, sd = make([]float64, n), make([]float64, n)
+	if len(f.trees) == 0 || len(f.trees[0]) == 0 {
+		return point, mean, sd
+	}
+	t := f.trees[0]
+	last := len(t[0]) - n // the newest row of a shingle
+	for _, q := range t {
+		for i := range n {
+			mean[i] += q[last+i]
+		}
+	}
+	for i := range n {
+		mean[i] /= float64(len(t))
+	}
+	for _, q := range t {
+		for i := range n {
+			d := q[last+i] - mean[i]
+			sd[i] += d * d
+		}
+	}
+	for i := range n {
+		sd[i] = math.Sqrt(sd[i] / float64(len(t)))
+	}
+	return point, mean, sd
+}
+
+// explain is ANOMALY_EXPLANATION: per numeric column, its share of the
+// score (by the cuts that isolated the row on that column), its strength
+// (distance from the sample mean in standard deviations) and, with
+// directionality, HIGH, LOW or NEUTRAL.
+func (f *forest) explain(cols []column, point, mean, sd []float64, score float64, directional bool) string {
+	n := len(f.num)
+	total := 0.0
+	for _, c := range f.cuts {
+		total += c
+	}
+	type attribution struct {
+		Attribution    float64 `json:"ATTRIBUTION_SCORE"`
+		Strength       float64 `json:"STRENGTH"`
+		Directionality string  `json:"DIRECTIONALITY,omitempty"`
+	}
+	out := map[string]attribution{}
+	for i, c := range f.num {
+		share := 0.0
+		if total > 0 {
+			for s := 0; s < f.shingle; s++ {
+				share += f.cuts[s*n+i]
+			}
+			share /= total
+		}
+		a := attribution{Attribution: round4(share * score)}
+		if sd[i] > 0 {
+			a.Strength = round4(math.Abs(point[i]-mean[i]) / sd[i])
+		}
+		if directional {
+			switch {
+			case point[i] > mean[i]:
+				a.Directionality = "HIGH"
+			case point[i] < mean[i]:
+				a.Directionality = "LOW"
+			default:
+				a.Directionality = "NEUTRAL"
+			}
+		}
+		out[cols[c].name] = a
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
 
 func (f *forest) score(r row) float64 {
 	p := make([]float64, 0, len(f.num)*f.shingle)
@@ -192,6 +287,7 @@ func (f *forest) isolationDepth(pts [][]float64, p []float64) int {
 			}
 		}
 		cut := lo[dim] + f.rng.Float64()*(hi[dim]-lo[dim])
+		f.cuts[dim]++
 		left := p[dim] <= cut
 		next := set[:0]
 		for _, q := range set {

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -58,5 +59,32 @@ func TestHotspots(t *testing.T) {
 	want := `{"hotspots":[{"density":0.75,"minValues":[0,0],"maxValues":[1,1]}]}`
 	if !strings.HasSuffix(last, want) {
 		t.Fatalf("last row %s", last)
+	}
+}
+
+func TestRandomCutForestWithExplanation(t *testing.T) {
+	h := newHarness(t, `a DOUBLE, b DOUBLE`, `
+		CREATE STREAM "DESTINATION_SQL_STREAM" (a DOUBLE, b DOUBLE, anomaly_score DOUBLE, anomaly_explanation VARCHAR(512));
+		CREATE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+		SELECT STREAM * FROM TABLE(RANDOM_CUT_FOREST_WITH_EXPLANATION(
+			CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 10, 32, 1000, 1, TRUE));`, dest)
+	for i := range 60 {
+		a, b := fmt.Sprint(10+i%3), fmt.Sprint(5+i%2)
+		if i == 55 {
+			a = "90"
+		}
+		h.put(fmt.Sprintf("11:00:%02d", i), "SOURCE_SQL_STREAM_001", a, b)
+	}
+	rows := h.rows(dest)
+	r := rows[55]
+	var ex map[string]struct {
+		Attribution    float64 `json:"ATTRIBUTION_SCORE"`
+		Directionality string  `json:"DIRECTIONALITY"`
+	}
+	if err := json.Unmarshal([]byte(r[strings.LastIndex(r, "| ")+2:]), &ex); err != nil {
+		t.Fatalf("explanation %s: %v", r, err)
+	}
+	if ex["A"].Attribution <= ex["B"].Attribution || ex["A"].Directionality != "HIGH" {
+		t.Fatalf("explanation %s", r)
 	}
 }
