@@ -21,7 +21,8 @@
 //	GET  /_sluice/s3/<bucket>/<key>      one delivered object
 //	GET  /_sluice/sns/outbox             what SNS sent to email, sms and application endpoints
 //
-// SIGINT or SIGTERM stops the server gracefully.
+// Requests from web pages are allowed (CORS), so the AWS SDK for JavaScript
+// works in a browser too. SIGINT or SIGTERM stops the server gracefully.
 package main
 
 import (
@@ -124,7 +125,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	mux.HandleFunc("GET /_sluice/s3/{bucket}/{key...}", admin.object)
 	mux.HandleFunc("GET /_sluice/sns/outbox", admin.outbox)
 
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+	srv := &http.Server{Handler: withCORS(mux), ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	// HTTP/1.1, and HTTP/2 without TLS (prior knowledge), which the
 	// JavaScript SDK's Kinesis client speaks.
@@ -156,6 +157,32 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	return nil
+}
+
+// withCORS lets the AWS SDK for JavaScript call sluice from a web page:
+// preflight requests are answered, and every answer names the headers the
+// SDK reads.
+func withCORS(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin == "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		w.Header().Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-query-error, x-amzn-ErrorType, Date")
+		w.Header().Add("Vary", "Origin")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			if hdrs := r.Header.Get("Access-Control-Request-Headers"); hdrs != "" {
+				w.Header().Set("Access-Control-Allow-Headers", hdrs)
+			}
+			w.Header().Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // admin serves the /_sluice/ endpoints.

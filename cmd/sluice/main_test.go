@@ -163,3 +163,35 @@ func TestServerBadFlags(t *testing.T) {
 		t.Errorf("bad address: %v", err)
 	}
 }
+
+func TestServerCORS(t *testing.T) {
+	base := start(t)
+	req, err := http.NewRequest(http.MethodOptions, base+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Origin", "http://localhost:3000")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "content-type,x-amz-target,authorization")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "http://localhost:3000" ||
+		!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "x-amz-target") {
+		t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+	req, _ = http.NewRequest(http.MethodPost, base+"/", strings.NewReader("{}"))
+	req.Header.Set("Origin", "http://localhost:3000")
+	req.Header.Set("X-Amz-Target", "AmazonSQS.ListQueues")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") == "" || !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "x-amzn-query-error") {
+		t.Fatalf("request: %d %v", resp.StatusCode, resp.Header)
+	}
+}
