@@ -267,7 +267,7 @@ type DescribeStreamConsumerOutput struct {
 
 // DescribeStreamConsumer describes a consumer.
 func (svc *Service) DescribeStreamConsumer(ctx context.Context, in StreamConsumerInput) (DescribeStreamConsumerOutput, error) {
-	if err := svc.rate(ctx, opDescribeConsumer, nil); err != nil {
+	if err := ctx.Err(); err != nil {
 		return DescribeStreamConsumerOutput{}, err
 	}
 	s, c, now, err := svc.findConsumer(in)
@@ -275,6 +275,9 @@ func (svc *Service) DescribeStreamConsumer(ctx context.Context, in StreamConsume
 		return DescribeStreamConsumerOutput{}, err
 	}
 	defer s.mu.Unlock()
+	if err := s.rateLocked(opDescribeConsumer, now); err != nil {
+		return DescribeStreamConsumerOutput{}, err
+	}
 	o := c.out(now)
 	return DescribeStreamConsumerOutput{ConsumerDescription: ConsumerDescription{
 		ConsumerName: o.ConsumerName, ConsumerARN: o.ConsumerARN, ConsumerStatus: o.ConsumerStatus,
@@ -285,7 +288,7 @@ func (svc *Service) DescribeStreamConsumer(ctx context.Context, in StreamConsume
 // DeregisterStreamConsumer makes a consumer DELETING for the transition
 // delay, then gone; its subscriptions end at once.
 func (svc *Service) DeregisterStreamConsumer(ctx context.Context, in StreamConsumerInput) error {
-	if err := svc.rate(ctx, opDeregisterConsumer, nil); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s, c, now, err := svc.findConsumer(in)
@@ -293,6 +296,9 @@ func (svc *Service) DeregisterStreamConsumer(ctx context.Context, in StreamConsu
 		return err
 	}
 	defer s.mu.Unlock()
+	if err := s.rateLocked(opDeregisterConsumer, now); err != nil {
+		return err
+	}
 	if c.deleting.IsZero() {
 		c.deleting = now
 		c.gone = now.Add(svc.cfg.transition)

@@ -123,7 +123,7 @@ const (
 )
 
 // operationRates are AWS's control-plane rates in calls per second: per
-// account, except ListShards and ListStreamConsumers, per stream.
+// account, except the perStream ones.
 var operationRates = [numOperations]int64{
 	opCreateStream:          5,
 	opDeleteStream:          5,
@@ -144,8 +144,25 @@ var operationRates = [numOperations]int64{
 	opEncryption:            5,
 }
 
-// rateLimits is a stream's own control-plane allowance.
-type rateLimits struct{ listShards, listConsumers bucket }
+// perStream marks the operations whose rate AWS counts per stream rather
+// than per account.
+var perStream = [numOperations]bool{opListShards: true, opListConsumers: true, opDescribeConsumer: true, opDeregisterConsumer: true}
+
+// rateLimits is a stream's own control-plane allowance, for the perStream
+// operations.
+type rateLimits [numOperations]bucket
+
+// rateLocked admits one call of a per-stream operation. s.mu must be held.
+func (s *Stream) rateLocked(op operation, now time.Time) error {
+	if !s.svc.cfg.throttling {
+		return nil
+	}
+	r := operationRates[op]
+	if !s.rates[op].take(now.UnixNano(), r, r, 1) {
+		return errorf(ErrLimitExceededException, "Rate exceeded for stream %s under account %s.", s.name, s.svc.cfg.account)
+	}
+	return nil
+}
 
 // rate admits one call of op, or returns LimitExceededException when the
 // account (or, for ListShards, the stream) is over AWS's rate for it.
@@ -157,18 +174,10 @@ func (svc *Service) rate(ctx context.Context, op operation, s *Stream) error {
 		return nil
 	}
 	r := operationRates[op]
-	if (op == opListShards || op == opListConsumers) && s != nil {
-		b := &s.rates.listShards
-		if op == opListConsumers {
-			b = &s.rates.listConsumers
-		}
+	if perStream[op] && s != nil {
 		s.mu.Lock()
-		ok := b.take(svc.cfg.clock.Now().UnixNano(), r, r, 1)
-		s.mu.Unlock()
-		if !ok {
-			return errorf(ErrLimitExceededException, "Rate exceeded for stream %s under account %s.", s.name, svc.cfg.account)
-		}
-		return nil
+		defer s.mu.Unlock()
+		return s.rateLocked(op, s.mono.Now(svc.cfg.clock))
 	}
 	svc.mu.Lock()
 	defer svc.mu.Unlock()

@@ -117,3 +117,39 @@ func TestThrottlingOff(t *testing.T) {
 		e.get(s, it)
 	}
 }
+
+// TestPerStreamRates checks the operations AWS limits per stream rather
+// than per account: a second stream is unaffected by the first's calls.
+func TestPerStreamRates(t *testing.T) {
+	e := newEnv(t)
+	a, b := e.create("a", 1), e.create("b", 1)
+	ca, err := e.svc.RegisterStreamConsumer(e.ctx, stream.RegisterStreamConsumerInput{StreamARN: a.ARN(), ConsumerName: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := e.svc.RegisterStreamConsumer(e.ctx, stream.RegisterStreamConsumerInput{StreamARN: b.ARN(), ConsumerName: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		if _, err := e.svc.DescribeStreamConsumer(e.ctx, stream.StreamConsumerInput{ConsumerARN: ca.Consumer.ConsumerARN}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = e.svc.DescribeStreamConsumer(e.ctx, stream.StreamConsumerInput{ConsumerARN: ca.Consumer.ConsumerARN})
+	wantErr(t, err, stream.ErrLimitExceededException, "Rate exceeded for stream a under account 123456789012.")
+	if _, err := e.svc.DescribeStreamConsumer(e.ctx, stream.StreamConsumerInput{ConsumerARN: cb.Consumer.ConsumerARN}); err != nil {
+		t.Fatalf("the other stream: %v", err)
+	}
+	for range 5 {
+		if _, err := e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: a.ARN()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: a.ARN()})
+	wantErr(t, err, stream.ErrLimitExceededException, "")
+	e.clock.Add(time.Second)
+	if _, err := e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: a.ARN()}); err != nil {
+		t.Fatalf("a second later: %v", err)
+	}
+}
