@@ -44,6 +44,31 @@ type job struct {
 	scheduled bool
 	due       deadline
 	pending   []inRecord // a jobTransform's records
+	// docs maps a record of the job to its index in the first attempt,
+	// once a partial failure kept only some records (OpenSearch ids).
+	docs []int
+}
+
+// docIndex is the index of the i-th record in the job's first attempt.
+func (j *job) docIndex(i int) int {
+	if j.docs == nil {
+		return i
+	}
+	return j.docs[i]
+}
+
+// keepOnly narrows the job to the records at indexes keep of recs, its
+// current records.
+func (j *job) keepOnly(recs [][]byte, keep []int) {
+	var body []byte
+	ends := make([]int, 0, len(keep))
+	docs := make([]int, 0, len(keep))
+	for _, i := range keep {
+		body = append(body, recs[i]...)
+		ends = append(ends, len(body))
+		docs = append(docs, j.docIndex(i))
+	}
+	j.body, j.ends, j.docs, j.records, j.payload = body, ends, docs, len(keep), nil
 }
 
 // records returns the job's records.
@@ -239,7 +264,7 @@ func (d *DeliveryStream) giveUpLocked(j *job, err error, now time.Time) []*job {
 		if j.kind == jobOpenSearch {
 			fs[i].esIndex, fs[i].esType = indexName(j.dest.os, j.first), j.dest.os.TypeName
 			if j.dest.os.DefaultDocumentIdFormat != "NO_DOCUMENT_ID" {
-				fs[i].esID = documentID(j.requestID, i)
+				fs[i].esID = documentID(j.requestID, j.docIndex(i))
 			}
 		}
 	}

@@ -83,7 +83,10 @@
 //     written under http-endpoint-failed.
 //   - OpenSearch (Amazonopensearchservice, Elasticsearch, Serverless):
 //     the _bulk API of ClusterEndpoint (CollectionEndpoint), one index
-//     action per record, the index name rotated by IndexRotationPeriod.
+//     action per record, the index name rotated by IndexRotationPeriod;
+//     documents the response reports failed are sent again, with their
+//     ids, until RetryOptions runs out, then written under
+//     AmazonOpenSearchService-failed.
 //   - Splunk: the HEC event or raw endpoint with "Authorization: Splunk
 //     <token>".
 //   - Redshift, Snowflake, Iceberg: validated and accepted; their records
@@ -159,8 +162,6 @@
 //     output, so they arrive one buffer interval after the object.
 //   - The Splunk destination does not poll for indexer acknowledgements:
 //     a 200 from the HEC is success.
-//   - OpenSearch bulk responses with item errors fail (and retry) the
-//     whole request rather than the failed documents only.
 //   - A Kinesis source is read through an enhanced fan-out consumer, which
 //     the stream lists (AWS's Firehose uses GetRecords); the stream's limit
 //     of 20 consumers applies.

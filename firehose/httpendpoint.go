@@ -159,13 +159,14 @@ func (d *DeliveryStream) postOpenSearch(ctx context.Context, j *job) error {
 	}
 	index := indexName(c, j.first)
 	var body bytes.Buffer
-	for i, r := range j.recordsOf() {
+	recs := j.recordsOf()
+	for i, r := range recs {
 		action := map[string]string{"_index": index}
 		if c.TypeName != "" {
 			action["_type"] = c.TypeName
 		}
 		if c.DefaultDocumentIdFormat != "NO_DOCUMENT_ID" {
-			action["_id"] = documentID(j.requestID, i)
+			action["_id"] = documentID(j.requestID, j.docIndex(i))
 		}
 		line, _ := json.Marshal(map[string]any{"index": action})
 		body.Write(line)
@@ -187,11 +188,35 @@ func (d *DeliveryStream) postOpenSearch(ctx context.Context, j *job) error {
 	}
 	var a struct {
 		Errors bool `json:"errors"`
+		Items  []map[string]struct {
+			Status int `json:"status"`
+			Error  any `json:"error"`
+		} `json:"items"`
 	}
-	if json.Unmarshal(answer, &a) != nil || a.Errors {
-		return &deliveryError{code: "OS.DocumentFailed", msg: "One or more documents of the bulk request failed."}
+	if json.Unmarshal(answer, &a) != nil {
+		return &deliveryError{code: "OS.InvalidResponse", msg: "The bulk response is not valid JSON."}
 	}
-	return nil
+	if !a.Errors {
+		return nil
+	}
+	// Only the documents that failed are sent again, with their ids.
+	var failed []int
+	for i := range recs {
+		if i >= len(a.Items) {
+			failed = append(failed, i)
+			continue
+		}
+		for _, item := range a.Items[i] {
+			if item.Status >= 300 || item.Error != nil {
+				failed = append(failed, i)
+			}
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	j.keepOnly(recs, failed)
+	return &deliveryError{code: "OS.DocumentFailed", msg: "One or more documents of the bulk request failed."}
 }
 
 // postSplunk sends a job's records to a Splunk HTTP Event Collector.

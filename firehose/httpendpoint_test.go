@@ -327,3 +327,46 @@ func TestDescribeHidesSecrets(t *testing.T) {
 		}
 	})
 }
+
+// bulkPartial answers the first _bulk request with the second document
+// failed, and later ones with success.
+type bulkPartial struct {
+	mu     sync.Mutex
+	bodies []string
+}
+
+func (b *bulkPartial) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, _ := io.ReadAll(req.Body)
+	b.mu.Lock()
+	b.bodies = append(b.bodies, string(body))
+	first := len(b.bodies) == 1
+	b.mu.Unlock()
+	answer := `{"errors":false,"items":[]}`
+	if first {
+		answer = `{"errors":true,"items":[{"index":{"status":201}},{"index":{"status":429,"error":{"type":"es_rejected_execution_exception"}}},{"index":{"status":201}}]}`
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(answer)), Request: req}, nil
+}
+
+func TestOpenSearchRetriesFailedDocumentsOnly(t *testing.T) {
+	ep := &bulkPartial{}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "logs", AmazonopensearchserviceDestinationConfiguration: &firehose.OpenSearchDestinationConfiguration{
+			RoleARN: roleARN, ClusterEndpoint: "https://search.example.com", IndexName: "logs", IndexRotationPeriod: firehose.NoRotation,
+			BufferingHints:  &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(60)},
+			S3Configuration: &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN}}})
+		e.put(d, `{"a":1}`, `{"a":2}`, `{"a":3}`)
+		e.advance(time.Minute)
+		e.advance(2 * time.Second)
+		ep.mu.Lock()
+		defer ep.mu.Unlock()
+		if len(ep.bodies) != 2 {
+			t.Fatalf("%d bulk requests, want 2", len(ep.bodies))
+		}
+		lines := strings.Split(strings.TrimSpace(ep.bodies[1]), "\n")
+		if len(lines) != 2 || lines[1] != `{"a":2}` || !strings.Contains(lines[0], `-1"`) {
+			t.Fatalf("retry body = %q", ep.bodies[1])
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
