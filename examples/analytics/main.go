@@ -2,9 +2,9 @@
 // process, on a mock clock: sensor readings come in as JSON, a tumbling
 // window averages them per device every 10 seconds into a Firehose delivery
 // stream, a stagger window counts each device's burst of readings, a
-// sliding window flags a reading far above the device's recent average,
-// and a bad reading lands in error_stream while the application keeps
-// running. Run it with
+// sliding window flags a reading far above the device's recent average, a
+// random cut forest scores a third device's readings, and a bad reading
+// lands in error_stream while the application keeps running. Run it with
 //
 //	go run ./examples/analytics
 package main
@@ -55,6 +55,14 @@ SELECT STREAM device, temp, recent_avg FROM (
   FROM "SOURCE_SQL_STREAM_001"
   WINDOW w AS (PARTITION BY device RANGE INTERVAL '1' MINUTE PRECEDING))
 WHERE temp > recent_avg + 10;
+
+-- An anomaly score per reading of device d3 from a random cut forest,
+-- keeping the readings that score high.
+CREATE OR REPLACE STREAM "ANOMALIES" (device VARCHAR(8), temp DOUBLE, anomaly_score DOUBLE);
+CREATE OR REPLACE PUMP "ANOMALY_PUMP" AS INSERT INTO "ANOMALIES"
+SELECT STREAM device, temp, ANOMALY_SCORE FROM TABLE(RANDOM_CUT_FOREST(
+  CURSOR(SELECT STREAM device, temp FROM "SOURCE_SQL_STREAM_001" WHERE device = 'd3'), 50, 64, 1000, 1))
+WHERE ANOMALY_SCORE > 2;
 `
 
 // run writes the story to w; settle is called after each clock step so
@@ -83,7 +91,7 @@ func run(w io.Writer, settle func()) error {
 		return err
 	}
 
-	svc := analytics.New(analytics.WithClock(mock))
+	svc := analytics.New(analytics.WithClock(mock), analytics.WithRand(rand.NewPCG(3, 4)))
 	defer svc.Close()
 	svc.RegisterDeliveryStream(created.DeliveryStream)
 	_, err = svc.CreateApplication(ctx, analytics.CreateApplicationInput{
@@ -121,7 +129,8 @@ func run(w io.Writer, settle func()) error {
 		return err
 	}
 	readers := map[string]*analytics.Reader{}
-	for _, name := range []string{"BURSTS", "SPIKES", analytics.ErrorStreamName} {
+	streams := []string{"BURSTS", "SPIKES", "ANOMALIES", analytics.ErrorStreamName}
+	for _, name := range streams {
 		if readers[name], err = app.Subscribe(name); err != nil {
 			return err
 		}
@@ -136,7 +145,7 @@ func run(w io.Writer, settle func()) error {
 	say("application %s is RUNNING", d.ApplicationDetail.ApplicationARN)
 
 	drain := func() error {
-		for _, name := range []string{"BURSTS", "SPIKES", analytics.ErrorStreamName} {
+		for _, name := range streams {
 			for {
 				row, ok, err := readers[name].TryNext(ctx)
 				if err != nil {
@@ -177,6 +186,24 @@ func run(w io.Writer, settle func()) error {
 			return err
 		}
 	}
+	// Device d3 reports every second, steadily but for one reading; the
+	// forest scores that reading far above the others.
+	for i := range 40 {
+		mock.Add(time.Second)
+		settle()
+		temp := 20 + float64(i%3)*0.25
+		if i == 35 {
+			temp = 31
+		}
+		rec := fmt.Sprintf(`{"device":"d3","temp":%g}`, temp)
+		if err := app.PutRecords(ctx, analytics.PutRecordsInput{Records: [][]byte{[]byte(rec)}}); err != nil {
+			return err
+		}
+		if err := drain(); err != nil {
+			return err
+		}
+	}
+	say("put 40 readings of d3")
 	// Time alone closes the remaining windows.
 	for range 4 {
 		mock.Add(10 * time.Second)
