@@ -467,10 +467,7 @@ func wireAttrValue(v queue.MessageAttributeValue) sqsAttrValue {
 
 // sendInput converts the members of a message to send.
 func sendInput(m sqsMessageFields) (queue.SendMessageInput, error) {
-	if m.MessageBody == nil {
-		return queue.SendMessageInput{}, sqsErr(queue.ErrMissingParameter, "The request must contain the parameter MessageBody.")
-	}
-	in := queue.SendMessageInput{MessageBody: *m.MessageBody, DelaySeconds: seconds(m.DelaySeconds),
+	in := queue.SendMessageInput{MessageBody: deref(m.MessageBody), // the queue rejects an empty body DelaySeconds: seconds(m.DelaySeconds),
 		MessageGroupId: m.MessageGroupId, MessageDeduplicationId: m.MessageDeduplicationId}
 	var err error
 	if in.MessageAttributes, err = nativeAttrValues(m.MessageAttributes); err != nil {
