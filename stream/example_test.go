@@ -3,6 +3,7 @@ package stream_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/stream"
@@ -107,4 +108,51 @@ func ExampleService_SubscribeToShard() {
 	// Output:
 	// records in the first event: 0
 	// /home true
+}
+
+func ExampleService_UpdateShardCount() {
+	ctx := context.Background()
+	svc := stream.New(stream.WithClock(clock.NewMock()))
+	defer svc.Close()
+	s, _ := svc.CreateStream(ctx, stream.CreateStreamInput{StreamName: "clicks", ShardCount: new(2)})
+
+	out, _ := svc.UpdateShardCount(ctx, stream.UpdateShardCountInput{StreamARN: s.ARN(), TargetShardCount: 3, ScalingType: stream.UniformScaling})
+	fmt.Println("from", out.CurrentShardCount, "to", out.TargetShardCount)
+	// Splits at 1/3 and 2/3 of the key space (shards 2 to 5), then a merge
+	// of the two middle pieces (shard 6); 3 and 4 were short-lived.
+	open, _ := svc.ListShards(ctx, stream.ListShardsInput{StreamARN: s.ARN(), ShardFilter: &stream.ShardFilter{Type: stream.AtLatest}})
+	for _, sh := range open.Shards {
+		fmt.Println(sh.ShardId, sh.HashKeyRange.StartingHashKey)
+	}
+	// Output:
+	// from 2 to 3
+	// shardId-000000000002 0
+	// shardId-000000000005 226854911280625642308916404954512140970
+	// shardId-000000000006 113427455640312821154458202477256070485
+}
+
+func ExampleWithThrottling() {
+	ctx := context.Background()
+	mock := clock.NewMock()
+	svc := stream.New(stream.WithClock(mock)) // throttling is on by default
+	defer svc.Close()
+	s, _ := svc.CreateStream(ctx, stream.CreateStreamInput{StreamName: "clicks", ShardCount: new(1)})
+
+	// A shard takes 1,000 records a second.
+	var in stream.PutRecordsInput
+	for range 500 {
+		in.Records = append(in.Records, stream.PutRecordsRequestEntry{PartitionKey: "k", Data: []byte("x")})
+	}
+	for i := range 3 {
+		out, _ := s.PutRecords(ctx, in)
+		fmt.Println("batch", i, "failed:", out.FailedRecordCount)
+	}
+	mock.Add(time.Second)
+	out, _ := s.PutRecords(ctx, in)
+	fmt.Println("a second later, failed:", out.FailedRecordCount)
+	// Output:
+	// batch 0 failed: 0
+	// batch 1 failed: 0
+	// batch 2 failed: 500
+	// a second later, failed: 0
 }
