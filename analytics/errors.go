@@ -57,6 +57,7 @@ type Pos struct {
 	Line, Col int
 }
 
+// String formats the position as in CodeValidationException messages.
 func (p Pos) String() string { return fmt.Sprintf("line %d, column %d", p.Line, p.Col) }
 
 // codeErr returns a CodeValidationException at pos.
