@@ -467,7 +467,8 @@ func wireAttrValue(v queue.MessageAttributeValue) sqsAttrValue {
 
 // sendInput converts the members of a message to send.
 func sendInput(m sqsMessageFields) (queue.SendMessageInput, error) {
-	in := queue.SendMessageInput{MessageBody: deref(m.MessageBody), // the queue rejects an empty body DelaySeconds: seconds(m.DelaySeconds),
+	// A missing body goes to the queue as empty, which rejects it.
+	in := queue.SendMessageInput{MessageBody: deref(m.MessageBody), DelaySeconds: seconds(m.DelaySeconds),
 		MessageGroupId: m.MessageGroupId, MessageDeduplicationId: m.MessageDeduplicationId}
 	var err error
 	if in.MessageAttributes, err = nativeAttrValues(m.MessageAttributes); err != nil {

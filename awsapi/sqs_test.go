@@ -267,3 +267,19 @@ func TestSQSFIFO(t *testing.T) {
 		wantAPIError(t, err, "MissingParameter")
 	})
 }
+
+func TestSQSDelay(t *testing.T) {
+	transports(t, func(t *testing.T, e *env) {
+		url := must(e.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("later")}))(t).QueueUrl
+		must(e.sqs.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("a"), DelaySeconds: 60}))(t)
+		must(e.sqs.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: url, Entries: []types.SendMessageBatchRequestEntry{
+			{Id: aws.String("b"), MessageBody: aws.String("b"), DelaySeconds: 60}}}))(t)
+		if got := must(e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, MaxNumberOfMessages: 10}))(t).Messages; len(got) != 0 {
+			t.Fatalf("received %d delayed messages", len(got))
+		}
+		e.clock.Add(time.Minute)
+		if got := must(e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, MaxNumberOfMessages: 10}))(t).Messages; len(got) != 2 {
+			t.Fatalf("received %d messages after the delay, want 2", len(got))
+		}
+	})
+}
