@@ -165,8 +165,9 @@
 //   - A Kinesis source is read through an enhanced fan-out consumer, which
 //     the stream lists (AWS's Firehose uses GetRecords); the stream's limit
 //     of 20 consumers applies.
-//   - Direct puts are accepted with a Decompression processor (AWS accepts
-//     only CloudWatch Logs subscriptions: InvalidSourceException).
+//   - sluice has no CloudWatch Logs: a put made with a context from
+//     [FromCloudWatchLogs] stands for a subscription filter's delivery, the
+//     only put a stream with a Decompression processor accepts.
 //   - The Direct PUT throughput quotas are enforced only with
 //     [WithThrottling](true), counted per second of the clock.
 //   - Evaluated prefixes longer than 512 characters are not rejected.

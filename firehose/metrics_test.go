@@ -77,6 +77,9 @@ func TestCloudWatchLogsProcessing(t *testing.T) {
 			_ = w.Close()
 			return b.String()
 		}
+		_, err := d.PutRecord(e.ctx, firehose.PutRecordInput{Record: firehose.Record{Data: []byte(gz("x"))}})
+		wantErr(t, err, firehose.ErrInvalidSourceException, "Only requests from CloudWatch Logs are supported when CloudWatch Logs decompression is enabled.")
+		e.ctx = firehose.FromCloudWatchLogs(e.ctx)
 		e.put(d, gz(`{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","timestamp":1,"message":"m1"},{"id":"2","timestamp":2,"message":"m2"}]}`),
 			gz(`{"messageType":"CONTROL_MESSAGE","logEvents":[]}`), "not gzip")
 		e.advance(time.Minute)

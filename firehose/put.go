@@ -121,6 +121,11 @@ func (d *DeliveryStream) put(ctx context.Context, recs []Record, batch bool) ([]
 		d.mu.Unlock()
 		return nil, false, errArg("This operation is not permitted on KinesisStreamAsSource delivery stream type.")
 	}
+	if d.dest.proc != nil && d.dest.proc.decompress && ctx.Value(cwlKey{}) == nil {
+		d.mu.Unlock()
+		return nil, false, ErrInvalidSourceException.WithMessage(
+			"Only requests from CloudWatch Logs are supported when CloudWatch Logs decompression is enabled.")
+	}
 	enc := d.enc.encryptedAt(now)
 	size := 0
 	for _, r := range recs {
@@ -270,4 +275,14 @@ type DataWriter struct {
 func (w DataWriter) PutRecord(ctx context.Context, data []byte) error {
 	_, err := w.Stream.PutRecord(ctx, PutRecordInput{Record: Record{Data: data}})
 	return err
+}
+
+type cwlKey struct{}
+
+// FromCloudWatchLogs marks puts made with the returned context as
+// deliveries of a CloudWatch Logs subscription filter: the only puts a
+// delivery stream with a Decompression processor accepts (others get
+// InvalidSourceException).
+func FromCloudWatchLogs(ctx context.Context) context.Context {
+	return context.WithValue(ctx, cwlKey{}, true)
 }
