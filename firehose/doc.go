@@ -150,9 +150,9 @@
 //   - Describe returns the configuration types as descriptions, with
 //     defaults filled in; UpdateDestination takes the configuration types
 //     (fields left zero are kept on a same-type update).
-//   - Failed Lambda invocations are retried at once rather than after a
-//     delay. Lambda's 6 MB payload limit and 5-minute timeout are not
-//     applied.
+//   - Failed Lambda invocations are retried 1 s·2^n apart on the clock (AWS
+//     does not document the delay). Lambda's 6 MB payload limit and
+//     5-minute timeout are not applied.
 //   - UpdateDestination delivers what is buffered with the old
 //     configuration before switching.
 //   - Record format conversion has no Glue Data Catalog: the table's

@@ -138,7 +138,7 @@ func (d *DeliveryStream) Metrics(ctx context.Context) (map[string]float64, error
 		}
 	}
 	d.deadlines.Ascend(func(e deadline) bool {
-		if e.job != nil && e.job.lane == laneMain && (oldest.IsZero() || e.job.first.Before(oldest)) {
+		if e.job != nil && (e.job.lane == laneMain || e.job.lane == laneLambda) && (oldest.IsZero() || e.job.first.Before(oldest)) {
 			oldest = e.job.first
 		}
 		return true

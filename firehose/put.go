@@ -209,17 +209,27 @@ func (d *DeliveryStream) ingest(ctx context.Context, dest *destination, in []inR
 		d.run(jobs)
 		return
 	}
-	out, more := d.transform(ctx, dest, pre, now)
+	out, more, _ := d.transform(ctx, dest, pre, now, 1)
 	d.buffer(dest, backup, out, append(failed, more...), now)
 }
 
 // transformJob invokes the Lambda processor on the records of a flushed
 // processor buffer and buffers what it returns for the destination.
+// A failed invocation is retried after a backoff on the clock.
 func (d *DeliveryStream) transformJob(ctx context.Context, j *job) {
 	d.mu.Lock()
 	now := d.mono.Now(d.svc.cfg.clock)
 	d.mu.Unlock()
-	out, failed := d.transform(ctx, j.dest, j.pending, now)
+	j.attempts++
+	out, failed, retry := d.transform(ctx, j.dest, j.pending, now, j.attempts)
+	if retry {
+		d.mu.Lock()
+		if !d.stopped {
+			d.scheduleLocked(j, now.Add(d.backoffLocked(j.attempts)), now)
+		}
+		d.mu.Unlock()
+		return
+	}
 	d.buffer(j.dest, nil, out, failed, now)
 }
 

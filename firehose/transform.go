@@ -313,14 +313,18 @@ func (d *DeliveryStream) preprocess(dest *destination, recs []inRecord, now time
 
 // transform runs the processors from Lambda on (Lambda,
 // MetadataExtraction, the partition keys, AppendDelimiterToRecord) outside
-// any lock.
-func (d *DeliveryStream) transform(ctx context.Context, dest *destination, recs []inRecord, now time.Time) ([]outRecord, []failedRecord) {
+// any lock. attempt counts the Lambda invocations of these records, this
+// one included; retry reports an invocation that failed and is to be
+// retried (NumberOfRetries), in which case nothing else is returned.
+func (d *DeliveryStream) transform(ctx context.Context, dest *destination, recs []inRecord, now time.Time, attempt int) (out []outRecord, failed []failedRecord, retry bool) {
 	p := dest.proc
-	var failed []failedRecord
-	out := make([]outRecord, 0, len(recs))
+	out = make([]outRecord, 0, len(recs))
 	if p != nil && p.lambdaARN != "" {
 		var lf []failedRecord
-		out, lf = d.invokeLambda(ctx, dest, recs, now)
+		out, lf, retry = d.invokeOnce(ctx, dest, recs, now, attempt)
+		if retry {
+			return nil, nil, true
+		}
 		failed = append(failed, lf...)
 	} else {
 		for _, r := range recs {
@@ -372,7 +376,7 @@ func (d *DeliveryStream) transform(ctx context.Context, dest *destination, recs 
 			out[i].data = append(slices.Clip(out[i].data), p.delim...)
 		}
 	}
-	return out, failed
+	return out, failed, false
 }
 
 // canonicalKeys is a partition's identity: its keys sorted.
@@ -484,26 +488,11 @@ func (p *pipeline) splitSubRecords(data []byte) ([][]byte, bool) {
 	}
 }
 
-// invokeLambda runs the Lambda processor over recs, in invocations of at
-// most the processor's BufferSizeInMBs, each retried NumberOfRetries times.
-func (d *DeliveryStream) invokeLambda(ctx context.Context, dest *destination, recs []inRecord, now time.Time) ([]outRecord, []failedRecord) {
-	p := dest.proc
-	var out []outRecord
-	var failed []failedRecord
-	for len(recs) > 0 {
-		n, size := 0, 0
-		for n < len(recs) && (n == 0 || size+len(recs[n].data) <= p.lambdaBytes) {
-			size += len(recs[n].data)
-			n++
-		}
-		o, f := d.invokeOnce(ctx, dest, recs[:n], now)
-		out, failed = append(out, o...), append(failed, f...)
-		recs = recs[n:]
-	}
-	return out, failed
-}
-
-func (d *DeliveryStream) invokeOnce(ctx context.Context, dest *destination, recs []inRecord, now time.Time) ([]outRecord, []failedRecord) {
+// invokeOnce invokes the Lambda processor's function once on recs. An
+// invocation that fails (the function errs, or none is registered under
+// the ARN) is to be retried while attempt <= NumberOfRetries; after that
+// every record fails.
+func (d *DeliveryStream) invokeOnce(ctx context.Context, dest *destination, recs []inRecord, now time.Time, attempt int) ([]outRecord, []failedRecord, bool) {
 	p := dest.proc
 	d.mu.Lock()
 	ev := TransformEvent{InvocationID: newUUID(d.rng), DeliveryStreamArn: d.arn, Region: d.svc.cfg.region,
@@ -521,31 +510,30 @@ func (d *DeliveryStream) invokeOnce(ctx context.Context, dest *destination, recs
 		ev.Records[i] = TransformEventRecord{RecordID: id, ApproximateArrivalTimestamp: r.arrival.UnixMilli(),
 			Data: r.data, KinesisRecordMetadata: r.meta}
 	}
-	failAll := func(code, msg string, attempts int) []failedRecord {
+	failAll := func(code, msg string) []failedRecord {
 		f := make([]failedRecord, len(recs))
 		for i, r := range recs {
 			f[i] = failedRecord{raw: r.data, arrival: r.arrival, errorType: ErrorOutputProcessingFailed, code: code,
-				message: msg, attempts: attempts, lambdaARN: p.lambdaARN, at: now}
+				message: msg, attempts: attempt, lambdaARN: p.lambdaARN, at: now}
 		}
 		return f
 	}
-	fn := d.svc.function(p.lambdaARN)
-	if fn == nil {
-		return nil, failAll("Lambda.ResourceNotFound", "Function not found: "+p.lambdaARN, p.retries+1)
-	}
+	attempts := attempt
 	var resp TransformResponse
-	var err error
-	attempts := 0
-	for attempts <= p.retries {
-		attempts++
-		resp, err = callTransform(ctx, fn, ev)
-		if err == nil {
-			break
-		}
+	code, msg := "", ""
+	if fn := d.svc.function(p.lambdaARN); fn == nil {
+		code, msg = "Lambda.ResourceNotFound", "Function not found: "+p.lambdaARN
+	} else if r, err := callTransform(ctx, fn, ev); err != nil {
+		code, msg = "Lambda.FunctionError", "The Lambda function was successfully invoked but it returned an error result."
+	} else {
+		resp = r
 	}
-	d.metrics.add(mExecuteProcessingSuccess, boolInt(err == nil))
-	if err != nil {
-		return nil, failAll("Lambda.FunctionError", "The Lambda function was successfully invoked but it returned an error result.", attempts)
+	d.metrics.add(mExecuteProcessingSuccess, boolInt(code == ""))
+	if code != "" {
+		if attempt <= p.retries {
+			return nil, nil, true
+		}
+		return nil, failAll(code, msg), false
 	}
 	seen := make([]int, len(recs))
 	for _, rr := range resp.Records {
@@ -595,7 +583,7 @@ func (d *DeliveryStream) invokeOnce(ctx context.Context, dest *destination, recs
 				attempts: attempts, lambdaARN: p.lambdaARN, at: now})
 		}
 	}
-	return out, failed
+	return out, failed, false
 }
 
 // callTransform calls a user function, turning a panic into an

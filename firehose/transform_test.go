@@ -171,10 +171,14 @@ func TestLambdaRetries(t *testing.T) {
 			d := e.createS3("s", c)
 			e.put(d, "a", "b")
 			e.advance(time.Minute) // the Lambda processor's buffer
-			e.advance(time.Minute)
+			if calls != 1 {
+				t.Errorf("calls = %d at the processor's interval, want 1", calls)
+			}
+			e.advance(time.Minute) // retries 1 s·2^n apart
 			if calls != tt.attempts {
 				t.Errorf("calls = %d, want %d", calls, tt.attempts)
 			}
+			e.advance(time.Minute) // the error output's buffer
 			errs := e.errorRecords("processing-failed/")
 			if len(errs) != 2 || errs[0].AttemptsMade != tt.attempts || errs[0].ErrorCode != "Lambda.FunctionError" {
 				t.Errorf("error records = %+v", errs)
