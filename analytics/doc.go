@@ -191,8 +191,10 @@
 //     the configured input schema (parsed only when no input exists yet).
 //   - Join windows are PRECEDING only (no FOLLOWING); a joined row takes the
 //     ROWTIME of the row whose arrival produced it.
-//   - Sliding-window partitions are kept until their next row; MIN, MAX and
-//     the other non-invertible aggregates rescan the window per row.
+//   - MIN, MAX and the other non-invertible aggregates of a sliding window
+//     rescan the window per row; COUNT, SUM, AVG and the variances are
+//     incremental. RANGE partitions whose rows have all expired are swept
+//     every 4,096 rows.
 //
 // # Concurrency
 //

@@ -75,6 +75,7 @@ type engine struct {
 	errCount  int64
 	seedBase  uint64 // RANDOM_CUT_FOREST randomness (WithRand)
 	seed      uint64
+	sliders   []*slidingOp
 }
 
 func newEngine() *engine {

@@ -255,3 +255,22 @@ func runScript(t *testing.T, code string) string {
 		return out.String()
 	}
 }
+
+func TestSlidingPartitionsAreSwept(t *testing.T) {
+	h := newHarness(t, `k INTEGER`, `
+		CREATE STREAM "DESTINATION_SQL_STREAM" (k INTEGER, n BIGINT);
+		CREATE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+		SELECT STREAM k, COUNT(*) OVER (PARTITION BY k RANGE INTERVAL '1' SECOND PRECEDING) FROM "SOURCE_SQL_STREAM_001";`)
+	src := h.e.streams["SOURCE_SQL_STREAM_001"]
+	now := t0.UnixMilli()
+	for i := range 3 * sweepEvery {
+		now += 10
+		h.e.insert(src, row{rowtime: now, vals: []Value{Int(int64(i))}})
+	}
+	// Every key is new and rows are 10 ms apart: after a sweep only the
+	// last second's ~100 partitions remain, plus those added since.
+	n := len(h.e.sliders[0].specs[0].parts)
+	if n > 200 {
+		t.Fatalf("%d partitions kept", n)
+	}
+}

@@ -350,9 +350,28 @@ func (op *staggerOp) fire(now int64) {
 // over the rows of the row's partition within RANGE (inclusive lower
 // bound) or the last ROWS n.
 type slidingOp struct {
-	e     *engine
-	specs []*slideSpec
-	nslot int
+	e      *engine
+	specs  []*slideSpec
+	nslot  int
+	pushes int
+}
+
+// sweepEvery is how many rows pass between sweeps of RANGE partitions
+// whose rows have all left the window.
+const sweepEvery = 4096
+
+// sweep drops RANGE partitions with no row left in their window as of now.
+func (op *slidingOp) sweep(now int64) {
+	for _, sp := range op.specs {
+		if sp.w.rows || sp.w.unbounded {
+			continue
+		}
+		for k, pb := range sp.parts {
+			if len(pb.rows) == pb.head || pb.rows[len(pb.rows)-1].rowtime < now-sp.w.n {
+				delete(sp.parts, k)
+			}
+		}
+	}
 }
 
 type slideSpec struct {
@@ -389,6 +408,7 @@ func incremental(s *aggSlot) bool {
 func (qc *qctx) slidingQuery(s *selectStmt, src *source, c *compiler, proj *projection, filter func(*env, row) bool,
 	distinct *distinctOp, order *orderBy) ([]column, connector, error) {
 	op := &slidingOp{e: qc.e, nslot: len(c.over.slots)}
+	qc.e.sliders = append(qc.e.sliders, op)
 	bySpec := map[*windowSpec]*slideSpec{}
 	gc := &compiler{sc: src.sc, wins: s.windows}
 	for i, slot := range c.over.slots {
@@ -469,6 +489,10 @@ func (op *slidingOp) push(en *env, r row) ([]Value, error) {
 			return nil, err
 		}
 		ps[i] = pending{sp: sp, key: encodeKey(kv), args: args}
+	}
+	op.pushes++
+	if op.pushes%sweepEvery == 0 {
+		op.sweep(r.rowtime)
 	}
 	out := make([]Value, op.nslot)
 	for _, p := range ps {
