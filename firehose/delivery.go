@@ -280,6 +280,7 @@ type deliveryError struct {
 	permanent bool
 }
 
+// Error returns the message.
 func (e *deliveryError) Error() string { return e.msg }
 
 func isPermanent(err error) bool {

@@ -21,6 +21,7 @@ const (
 	mThrottledRecords
 	mDataReadFromKinesisBytes
 	mDataReadFromKinesisRecords
+	mKinesisMillisBehindLatest
 	mDeliveryToS3Bytes
 	mDeliveryToS3Records
 	mDeliveryToS3Success
@@ -64,6 +65,7 @@ var metricNames = [numMetrics]string{
 	mThrottledRecords:              "ThrottledRecords",
 	mDataReadFromKinesisBytes:      "DataReadFromKinesisStream.Bytes",
 	mDataReadFromKinesisRecords:    "DataReadFromKinesisStream.Records",
+	mKinesisMillisBehindLatest:     "KinesisMillisBehindLatest",
 	mDeliveryToS3Bytes:             "DeliveryToS3.Bytes",
 	mDeliveryToS3Records:           "DeliveryToS3.Records",
 	mDeliveryToS3Success:           "DeliveryToS3.Success",

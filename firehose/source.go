@@ -126,6 +126,7 @@ func (r *shardReader) run(ctx context.Context) {
 			}
 			return
 		}
+		r.d.metrics.v[mKinesisMillisBehindLatest].Store(ev.MillisBehindLatest)
 		if len(ev.Records) > 0 {
 			r.d.ingestKinesis(ctx, r.shard, ev.Records)
 		}
