@@ -185,3 +185,31 @@ func TestSNSPublishToPhoneNumber(t *testing.T) {
 		wantAPIError(t, err, "InvalidParameter")
 	})
 }
+
+func TestSNSFIFOTopic(t *testing.T) {
+	transports(t, func(t *testing.T, e *env) {
+		arn := must(e.sns.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("orders.fifo"),
+			Attributes: map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"}}))(t).TopicArn
+		q := must(e.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("orders.fifo"),
+			Attributes: map[string]string{"FifoQueue": "true"}}))(t)
+		must(e.sns.Subscribe(ctx, &sns.SubscribeInput{TopicArn: arn, Protocol: aws.String("sqs"),
+			Endpoint: aws.String("arn:aws:sqs:us-east-1:123456789012:orders.fifo"), Attributes: map[string]string{"RawMessageDelivery": "true"}}))(t)
+		out := must(e.sns.Publish(ctx, &sns.PublishInput{TopicArn: arn, Message: aws.String("one"), MessageGroupId: aws.String("g")}))(t)
+		if out.SequenceNumber == nil {
+			t.Fatalf("Publish = %+v", out)
+		}
+		batch := must(e.sns.PublishBatch(ctx, &sns.PublishBatchInput{TopicArn: arn, PublishBatchRequestEntries: []snstypes.PublishBatchRequestEntry{
+			{Id: aws.String("2"), Message: aws.String("two"), MessageGroupId: aws.String("g")},
+			{Id: aws.String("3"), Message: aws.String("one"), MessageGroupId: aws.String("g")}, // a duplicate of the first
+		}}))(t)
+		if len(batch.Successful) != 2 || batch.Successful[0].SequenceNumber == nil || *batch.Successful[1].MessageId != *out.MessageId {
+			t.Fatalf("PublishBatch = %+v", batch.Successful)
+		}
+		got := must(e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10}))(t).Messages
+		if len(got) != 2 || *got[0].Body != "one" || *got[1].Body != "two" {
+			t.Fatalf("queue got %d messages", len(got))
+		}
+		_, err := e.sns.Publish(ctx, &sns.PublishInput{TopicArn: arn, Message: aws.String("no group")})
+		wantAPIError(t, err, "InvalidParameter")
+	})
+}
