@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -199,4 +200,27 @@ func FuzzFirehoseJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, op string, body []byte) {
 		fuzzServe(t, http.Header{"X-Amz-Target": {"Firehose_20150804." + op}, "Content-Type": {"application/x-amz-json-1.1"}}, body)
 	})
+}
+
+// Authorization headers of any shape are read for their region and never
+// refuse a request.
+func TestAuthorizationHeaders(t *testing.T) {
+	var logs strings.Builder
+	h := awsapi.New(awsapi.WithQueues(queue.New()), awsapi.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	for _, auth := range []string{
+		"",
+		"garbage",
+		"AWS4-HMAC-SHA256 Credential=AKID/20261125/eu-west-1/sqs/aws4_request, SignedHeaders=host, Signature=00",
+		"AWS4-HMAC-SHA256 Credential=",
+		"AWS4-HMAC-SHA256 Credential=a/b",
+	} {
+		hdr := sqsJSONHeader("ListQueues")
+		hdr.Set("Authorization", auth)
+		if rec := serve(h, http.MethodPost, "/", hdr, []byte(`{}`)); rec.Code != http.StatusOK {
+			t.Fatalf("Authorization %q: %d %s", auth, rec.Code, rec.Body)
+		}
+	}
+	if !strings.Contains(logs.String(), "region=eu-west-1") {
+		t.Fatalf("region not logged:\n%s", logs.String())
+	}
 }
