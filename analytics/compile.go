@@ -520,6 +520,13 @@ func (qc *qctx) selectQuery(s *selectStmt) ([]column, connector, error) {
 	c := &compiler{sc: src.sc, wins: s.windows}
 	if hasAgg || src.tvf != nil && src.tvf.grouped(s) {
 		c.aggs = &aggCollector{}
+		keys := s.groupBy
+		if s.stagger != nil {
+			keys = s.stagger.partition
+		}
+		for _, k := range keys {
+			c.groupExprs = append(c.groupExprs, canon(k))
+		}
 	} else {
 		c.over = &overCollector{}
 	}

@@ -256,3 +256,17 @@ func TestRowtimeOperatorAndOverride(t *testing.T) {
 		t.Fatalf("error rows %q", errs)
 	}
 }
+
+// In an aggregate, a select expression equal to a GROUP BY expression is
+// the group's key: FLOOR(ROWTIME TO MINUTE) is the window start even though
+// the ROWTIME operator of the output row is the window end.
+func TestGroupByExpressionInSelect(t *testing.T) {
+	h := newHarness(t, `k VARCHAR(4)`, `
+		CREATE STREAM "DESTINATION_SQL_STREAM" (m TIMESTAMP, k VARCHAR(4), n BIGINT);
+		CREATE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+		SELECT STREAM FLOOR(ROWTIME TO MINUTE), k, COUNT(*) FROM "SOURCE_SQL_STREAM_001"
+		GROUP BY FLOOR(ROWTIME TO MINUTE), k HAVING FLOOR(ROWTIME TO MINUTE) >= TIMESTAMP '2026-01-02 11:00:00';`, dest)
+	h.src("11:00:30", "a")
+	h.tick("11:01:00")
+	h.expect(dest, "2026-01-02 11:01:00.000 | 2026-01-02 11:00:00.000 | a | 1")
+}

@@ -16,6 +16,7 @@ type env struct {
 	start   int64 // application start, ms (CURRENT_TIMESTAMP)
 	out     int64 // ROWTIME of the row being generated, when hasOut
 	hasOut  bool
+	keys    []Value // the group's GROUP BY (or STAGGER partition) values
 }
 
 // evalFn is a compiled expression.
@@ -152,6 +153,10 @@ type compiler struct {
 	wins map[string]*windowSpec
 	// output names a later clause may refer to (ORDER BY alias).
 	aliases map[string]evalFn
+	// groupExprs are the canonical forms of the GROUP BY (or STAGGER
+	// PARTITION BY) expressions: in an aggregate's select list, HAVING and
+	// ORDER BY such an expression is the group's key value.
+	groupExprs []string
 }
 
 var tTimestamp = sqlType{kind: KindTimestamp, name: "TIMESTAMP"}
@@ -162,6 +167,26 @@ var tBoolean = sqlType{kind: KindBoolean, name: "BOOLEAN"}
 var tInterval = sqlType{kind: KindInterval, name: "INTERVAL"}
 
 func (c *compiler) compile(x expr) (evalFn, sqlType, error) {
+	if len(c.groupExprs) > 0 {
+		if _, lit := x.(*literal); !lit {
+			cs := canon(x)
+			for i, g := range c.groupExprs {
+				if g == cs {
+					// Compiled for its type and to check it in the row context.
+					_, t, err := (&compiler{sc: c.sc, wins: c.wins}).compile(x)
+					if err != nil {
+						return nil, sqlType{}, err
+					}
+					return func(e *env) (Value, error) {
+						if i < len(e.keys) {
+							return e.keys[i], nil
+						}
+						return Null, nil
+					}, t, nil
+				}
+			}
+		}
+	}
 	switch x := x.(type) {
 	case *literal:
 		v := x.v
@@ -727,4 +752,55 @@ func cmpF(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+// canon writes an expression without positions, so equal expressions
+// compare equal.
+func canon(x expr) string {
+	var b strings.Builder
+	var w func(x expr)
+	w = func(x expr) {
+		switch x := x.(type) {
+		case nil:
+			b.WriteString("_")
+		case *literal:
+			b.WriteString("L" + x.v.k.String() + ":" + x.v.String())
+		case *colRef:
+			b.WriteString("C" + x.qualifier + "." + x.name)
+		case *unaryExpr:
+			b.WriteString("U" + x.op + "(")
+			w(x.x)
+			b.WriteString(")")
+		case *binaryExpr:
+			b.WriteString("B" + x.op + "(")
+			w(x.l)
+			b.WriteString(",")
+			w(x.r)
+			b.WriteString(")")
+		case *castExpr:
+			b.WriteString("CAST(")
+			w(x.x)
+			b.WriteString(" AS " + x.typ.String() + ")")
+		case *funcCall:
+			b.WriteString("F" + x.name + ":" + x.unit + "(")
+			if x.star {
+				b.WriteString("*")
+			}
+			for _, a := range x.args {
+				w(a)
+				b.WriteString(",")
+			}
+			b.WriteString(")")
+			if x.over != nil {
+				b.WriteString("OVER")
+			}
+		case *fieldExpr:
+			w(x.x)
+			b.WriteString("." + x.field)
+		default:
+			b.WriteString("?")
+		}
+	}
+	w(x)
+	return b.String()
 }

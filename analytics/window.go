@@ -17,6 +17,7 @@ type groupSet struct {
 
 type group struct {
 	key   string
+	keys  []Value
 	first row
 	accs  []accum
 }
@@ -45,10 +46,10 @@ func slotArgs(slots []*aggSlot, en *env) ([][]Value, error) {
 	return out, nil
 }
 
-func (g *groupSet) add(key string, r row, args [][]Value) {
+func (g *groupSet) add(key string, keys []Value, r row, args [][]Value) {
 	grp, ok := g.idx[key]
 	if !ok {
-		grp = &group{key: key, first: r, accs: make([]accum, len(g.slots))}
+		grp = &group{key: key, keys: keys, first: r, accs: make([]accum, len(g.slots))}
 		for i, s := range g.slots {
 			grp.accs[i] = s.newAccum()
 		}
@@ -85,7 +86,7 @@ type emitter struct {
 
 func (em *emitter) emit(g *group, rowtime int64) {
 	en := env{vals: g.first.vals, rowtime: g.first.rowtime, aggs: g.results(), now: em.e.now, start: em.e.start,
-		out: rowtime, hasOut: true}
+		out: rowtime, hasOut: true, keys: g.keys}
 	if em.having != nil {
 		v, err := em.having(&en)
 		if err != nil {
@@ -207,7 +208,7 @@ func (op *tumbleOp) push(en *env, r row) {
 		op.have, op.cur, op.start = true, m, m.i
 	}
 	op.last = r.rowtime
-	op.gs.add(encodeKey(kv), r, args)
+	op.gs.add(encodeKey(kv), kv, r, args)
 }
 
 // flush emits the current window; at is the ROWTIME used when the window
@@ -309,7 +310,7 @@ func (op *staggerOp) push(en *env, r row) {
 	w, ok := op.open[key]
 	if !ok {
 		op.seq++
-		w = &staggerWin{close: r.rowtime + op.rng, seq: op.seq, grp: &group{key: key, first: r, accs: make([]accum, len(op.slots))}}
+		w = &staggerWin{close: r.rowtime + op.rng, seq: op.seq, grp: &group{key: key, keys: kv, first: r, accs: make([]accum, len(op.slots))}}
 		for i, s := range op.slots {
 			w.grp.accs[i] = s.newAccum()
 		}
