@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"time"
-	"unsafe"
 )
 
 // Read limits.
@@ -172,39 +171,24 @@ func (s *Stream) readLocked(sh *shard, pos uint64, limit, maxBytes int, now time
 		n++
 	}
 	recs := make([]Record, n)
-	buf := make([]byte, 0, n*seqLen)
-	ends := make([]int32, n)
-	p := seqParts{shardEpoch: sh.epoch, shardIndex: sh.index}
-	var fm seqFormatter
 	for i := range recs {
 		r := sh.recs.at(base + i)
-		p.counter = pos + uint64(i)
-		p.recordSec = r.arrival / 1e9
-		buf = fm.appendTo(buf, p)
-		ends[i] = int32(len(buf))
 		enc := EncryptionTypeNone
-		if r.kms {
+		if r.encrypted() {
 			enc = EncryptionTypeKMS
 		}
 		recs[i] = Record{
-			ApproximateArrivalTimestamp: time.UnixMilli(r.arrival / 1e6),
+			SequenceNumber:              r.seq,
+			ApproximateArrivalTimestamp: time.UnixMilli(r.arrival() / 1e6),
 			Data:                        r.data,
 			PartitionKey:                r.key,
 			EncryptionType:              enc,
 		}
 	}
-	if n > 0 {
-		all := unsafe.String(&buf[0], len(buf)) // buf is never written again
-		start := int32(0)
-		for i := range recs {
-			recs[i].SequenceNumber = all[start:ends[i]]
-			start = ends[i]
-		}
-	}
 	out.Records = recs
 	next := pos + uint64(n)
 	if next < sh.next {
-		out.MillisBehindLatest = max(1, now.Sub(time.Unix(0, sh.recs.at(base+n).arrival)).Milliseconds())
+		out.MillisBehindLatest = max(1, now.Sub(time.Unix(0, sh.recs.at(base+n).arrival())).Milliseconds())
 	}
 	return out, next, size
 }

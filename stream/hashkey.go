@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"math/bits"
 	"unicode/utf8"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // hashKey is a point of Kinesis's 128-bit hash-key space [0, 2^128).
@@ -190,4 +192,32 @@ func partitionKeyOK(key string) (tooShort, tooLong bool) {
 		return false, false
 	}
 	return false, utf8.RuneCountInString(key) > MaxPartitionKeyLength
+}
+
+// keyCache remembers the hash keys of recently used partition keys, so a
+// producer that reuses keys pays for MD5 once per key rather than once per
+// record. It is direct-mapped by xxhash, allocated at the first write; the
+// owner's mutex guards it.
+type keyCache struct {
+	slots *[keyCacheSize]keySlot
+}
+
+type keySlot struct {
+	key  string
+	hash hashKey
+}
+
+const keyCacheSize = 1024
+
+func (c *keyCache) hash(key string) hashKey {
+	if c.slots == nil {
+		c.slots = new([keyCacheSize]keySlot)
+	}
+	sl := &c.slots[xxhash.Sum64String(key)%keyCacheSize]
+	if sl.key == key && key != "" {
+		return sl.hash
+	}
+	h := partitionHash(key)
+	sl.key, sl.hash = key, h
+	return h
 }

@@ -218,7 +218,7 @@ func (s *Stream) positionLocked(sh *shard, typ ShardIteratorType, seq string, ts
 		}
 		// AWS timestamps have millisecond precision.
 		t := ts.UnixMilli()
-		pos = sh.first + uint64(sh.recs.search(func(r *record) bool { return r.arrival/1e6 >= t }))
+		pos = sh.first + uint64(sh.recs.search(func(r *record) bool { return r.arrival()/1e6 >= t }))
 	}
 	return pos, nil
 }

@@ -20,13 +20,16 @@ func (l *recordLog) at(i int) *record {
 	return &l.chunks[off/logChunk][off%logChunk]
 }
 
-func (l *recordLog) append(r record) {
+// append adds r as the newest record and returns where it is stored.
+func (l *recordLog) append(r record) *record {
 	off := l.head + l.n
 	if off/logChunk == len(l.chunks) {
 		l.chunks = append(l.chunks, new([logChunk]record))
 	}
-	l.chunks[off/logChunk][off%logChunk] = r
+	p := &l.chunks[off/logChunk][off%logChunk]
+	*p = r
 	l.n++
+	return p
 }
 
 // dropFront removes the k oldest records, clearing them so their data can

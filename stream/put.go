@@ -74,28 +74,30 @@ type PutRecordsOutput struct {
 // checkRecord applies the record rules to one entry; field prefixes the
 // names in a ValidationException ("" for PutRecord, "records.N.member."
 // for PutRecords).
-func checkRecord(field, key string, data []byte, explicit string, maxBytes int) (hashKey, error) {
+// It returns the ExplicitHashKey, if any; the partition key is hashed later,
+// under the stream's lock, through its cache.
+func checkRecord(field, key string, data []byte, explicit string, maxBytes int) (hashKey, bool, error) {
 	if short, long := partitionKeyOK(key); short {
-		return hashKey{}, errValidation(field+"partitionKey", "Member must have length greater than or equal to 1")
+		return hashKey{}, false, errValidation(field+"partitionKey", "Member must have length greater than or equal to 1")
 	} else if long {
-		return hashKey{}, errValidation(field+"partitionKey", "Member must have length less than or equal to 256")
+		return hashKey{}, false, errValidation(field+"partitionKey", "Member must have length less than or equal to 256")
 	}
 	if len(data)+len(key) > maxBytes {
-		return hashKey{}, errValidation(field+"data", "Member must have length less than or equal to "+strconv.Itoa(maxBytes))
+		return hashKey{}, false, errValidation(field+"data", "Member must have length less than or equal to "+strconv.Itoa(maxBytes))
 	}
 	if explicit == "" {
-		return partitionHash(key), nil
+		return hashKey{}, false, nil
 	}
 	k, pattern, inRange := parseHashKey(explicit)
 	if !pattern {
-		return hashKey{}, errValidationValue(explicit, field+"explicitHashKey",
+		return hashKey{}, false, errValidationValue(explicit, field+"explicitHashKey",
 			`Member must satisfy regular expression pattern: 0|([1-9]\d{0,38})`)
 	}
 	if !inRange {
-		return hashKey{}, errorf(ErrInvalidArgumentException,
+		return hashKey{}, false, errorf(ErrInvalidArgumentException,
 			"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", explicit)
 	}
-	return k, nil
+	return k, true, nil
 }
 
 // lockWritable locks s for a write: a CREATING stream answers
@@ -127,7 +129,7 @@ func (s *Stream) errThrottled(sh *shard) string {
 // fails with ErrProvisionedThroughputExceededException.
 func (s *Stream) PutRecord(ctx context.Context, in PutRecordInput) (PutRecordOutput, error) {
 	maxBytes := s.maxRecordBytes()
-	k, err := checkRecord("", in.PartitionKey, in.Data, in.ExplicitHashKey, maxBytes)
+	k, explicit, err := checkRecord("", in.PartitionKey, in.Data, in.ExplicitHashKey, maxBytes)
 	if err != nil {
 		return PutRecordOutput{}, err
 	}
@@ -148,13 +150,16 @@ func (s *Stream) PutRecord(ctx context.Context, in PutRecordInput) (PutRecordOut
 			return PutRecordOutput{}, s.errOrdering(in.SequenceNumberForOrdering)
 		}
 	}
+	if !explicit {
+		k = s.keys.hash(in.PartitionKey)
+	}
 	sh := s.route(k)
 	if s.svc.cfg.throttling && !sh.write.take(now, len(in.Data)+len(in.PartitionKey)) {
 		return PutRecordOutput{}, ErrProvisionedThroughputExceededException.WithMessage(s.errThrottled(sh))
 	}
-	p := s.appendLocked(sh, in.PartitionKey, in.Data, now)
-	seq := string(sh.seqs.appendTo(make([]byte, 0, seqLen), p))
-	return PutRecordOutput{ShardId: sh.id, SequenceNumber: seq, EncryptionType: s.enc}, nil
+	r := s.appendLocked(sh, in.PartitionKey, in.Data, now)
+	r.seq = string(sh.seqs.appendTo(make([]byte, 0, seqLen), sh.partsOf(r)))
+	return PutRecordOutput{ShardId: sh.id, SequenceNumber: r.seq, EncryptionType: s.enc}, nil
 }
 
 func (s *Stream) errOrdering(seq string) *Error {
@@ -184,16 +189,17 @@ func (s *Stream) PutRecords(ctx context.Context, in PutRecordsInput) (PutRecords
 	}
 	maxBytes := s.maxRecordBytes()
 	var keysBuf [MaxPutRecordsEntries]hashKey
-	keys := keysBuf[:n]
+	var explicitBuf [MaxPutRecordsEntries]bool
+	keys, explicit := keysBuf[:n], explicitBuf[:n]
 	total := 0
 	for i, e := range in.Records {
-		k, err := checkRecord("", e.PartitionKey, e.Data, e.ExplicitHashKey, maxBytes)
+		k, x, err := checkRecord("", e.PartitionKey, e.Data, e.ExplicitHashKey, maxBytes)
 		if err != nil {
 			// Again, for the message naming the entry.
-			_, err = checkRecord("records."+strconv.Itoa(i+1)+".member.", e.PartitionKey, e.Data, e.ExplicitHashKey, maxBytes)
+			_, _, err = checkRecord("records."+strconv.Itoa(i+1)+".member.", e.PartitionKey, e.Data, e.ExplicitHashKey, maxBytes)
 			return PutRecordsOutput{}, err
 		}
-		keys[i] = k
+		keys[i], explicit[i] = k, x
 		total += len(e.Data) + len(e.PartitionKey)
 	}
 	if total > MaxPutRecordsBytes {
@@ -206,33 +212,39 @@ func (s *Stream) PutRecords(ctx context.Context, in PutRecordsInput) (PutRecords
 	defer s.mu.Unlock()
 	out := PutRecordsOutput{Records: make([]PutRecordsResultEntry, n), EncryptionType: s.enc}
 	// Every sequence number is formatted into one buffer, which the
-	// results' strings share.
+	// results' strings and the stored records share.
 	buf := make([]byte, 0, n*seqLen)
-	ends := make([]int, n)
+	var storedBuf [MaxPutRecordsEntries]*record
+	stored := storedBuf[:n]
 	throttle := s.svc.cfg.throttling
 	for i, e := range in.Records {
+		if !explicit[i] {
+			keys[i] = s.keys.hash(e.PartitionKey)
+		}
 		sh := s.route(keys[i])
-		r := &out.Records[i]
+		res := &out.Records[i]
 		if throttle && !sh.write.take(now, len(e.Data)+len(e.PartitionKey)) {
-			r.ErrorCode = ErrProvisionedThroughputExceededException.Code
-			r.ErrorMessage = s.errThrottled(sh)
+			res.ErrorCode = ErrProvisionedThroughputExceededException.Code
+			res.ErrorMessage = s.errThrottled(sh)
 			out.FailedRecordCount++
-			ends[i] = len(buf)
 			continue
 		}
-		p := s.appendLocked(sh, e.PartitionKey, e.Data, now)
-		buf = sh.seqs.appendTo(buf, p)
-		ends[i] = len(buf)
-		r.ShardId = sh.id
+		r := s.appendLocked(sh, e.PartitionKey, e.Data, now)
+		buf = sh.seqs.appendTo(buf, sh.partsOf(r))
+		stored[i] = r
+		res.ShardId = sh.id
 	}
 	if len(buf) > 0 {
 		all := unsafe.String(&buf[0], len(buf)) // buf is never written again
 		start := 0
-		for i := range out.Records {
-			if out.Records[i].ErrorCode == "" {
-				out.Records[i].SequenceNumber = all[start:ends[i]]
+		for i, r := range stored {
+			if r == nil {
+				continue
 			}
-			start = ends[i]
+			end := start + seqLen
+			r.seq = all[start:end]
+			out.Records[i].SequenceNumber = r.seq
+			start = end
 		}
 	}
 	return out, nil
@@ -245,10 +257,10 @@ const (
 	arenaMax   = 4 << 10
 )
 
-// appendLocked stores a record in sh and returns its sequence number's
-// parts. s.mu must be held.
-func (s *Stream) appendLocked(sh *shard, key string, data []byte, now int64) seqParts {
-	if sh.recs.len() > 0 && sh.recs.at(0).arrival <= s.horizon.UnixNano() {
+// appendLocked stores a record in sh and returns it; the caller sets its
+// seq. s.mu must be held.
+func (s *Stream) appendLocked(sh *shard, key string, data []byte, now int64) *record {
+	if sh.recs.len() > 0 && sh.recs.at(0).arrival() <= s.horizon.UnixNano() {
 		sh.trimLocked(s)
 	}
 	var d []byte
@@ -266,12 +278,16 @@ func (s *Stream) appendLocked(sh *shard, key string, data []byte, now int64) seq
 	}
 	now = max(now, sh.lastNanos)
 	sh.lastNanos = now
-	c := sh.next
 	sh.next++
-	sh.recs.append(record{data: d, key: key, arrival: now, kms: s.enc == EncryptionTypeKMS})
+	r := sh.recs.append(record{data: d, key: key, stamp: stamp(now, s.enc == EncryptionTypeKMS)})
 	sh.demandBytes += int64(len(data) + len(key))
 	sh.wakeLocked()
-	return seqParts{shardEpoch: sh.epoch, shardIndex: sh.index, counter: c, recordSec: now / 1e9}
+	return r
+}
+
+// partsOf returns the sequence-number parts of sh's newest record r.
+func (sh *shard) partsOf(r *record) seqParts {
+	return seqParts{shardEpoch: sh.epoch, shardIndex: sh.index, counter: sh.next - 1, recordSec: r.arrival() / 1e9}
 }
 
 // UpdateMaxRecordSizeInput is the input of [Service.UpdateMaxRecordSize].

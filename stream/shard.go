@@ -42,11 +42,28 @@ type ChildShard struct {
 // record is one stored record. Its counter is its position in its shard's
 // log.
 type record struct {
-	data    []byte
-	key     string
-	arrival int64 // unix nanoseconds
-	kms     bool  // written while the stream was encrypted
+	data []byte
+	key  string
+	seq  string // its sequence number, shared with its PutRecords batch
+	// stamp is the arrival time in unix nanoseconds, shifted left one bit;
+	// the low bit says whether the stream was encrypted when the record was
+	// written. One word instead of two keeps a record at 64 bytes.
+	stamp int64
 }
+
+func stamp(arrival int64, encrypted bool) int64 {
+	s := arrival << 1
+	if encrypted {
+		s |= 1
+	}
+	return s
+}
+
+// arrival returns the record's arrival time in unix nanoseconds.
+func (r *record) arrival() int64 { return r.stamp >> 1 }
+
+// encrypted reports whether the record was written to an encrypted stream.
+func (r *record) encrypted() bool { return r.stamp&1 == 1 }
 
 // shard is one shard: its place in the hash-key space and lineage, and its
 // records, oldest first. All of it is guarded by the stream's mutex.
@@ -224,7 +241,7 @@ func (s *Stream) childShardsLocked(sh *shard) []ChildShard {
 // s.mu must be held.
 func (sh *shard) trimLocked(s *Stream) {
 	h := s.horizon.UnixNano()
-	n := sh.recs.search(func(r *record) bool { return r.arrival > h })
+	n := sh.recs.search(func(r *record) bool { return r.arrival() > h })
 	if n == 0 {
 		return
 	}

@@ -100,6 +100,7 @@ type Stream struct {
 	demand      demandTracker
 	consumers   []*consumer
 	rates       rateLimits
+	keys        keyCache
 }
 
 // Name returns the stream's name.
