@@ -2,6 +2,7 @@ package firehose
 
 import (
 	"context"
+	"errors"
 	"path"
 	"time"
 )
@@ -44,6 +45,10 @@ type job struct {
 	scheduled bool
 	due       deadline
 	pending   []inRecord // a jobTransform's records
+	// ackID is the Splunk acknowledgement id awaited (-1: none), until
+	// ackDeadline.
+	ackID       int64
+	ackDeadline time.Time
 	// docs maps a record of the job to its index in the first attempt,
 	// once a partial failure kept only some records (OpenSearch ids).
 	docs []int
@@ -85,7 +90,7 @@ func (j *job) recordsOf() [][]byte {
 // newJobLocked turns a closed buffer into its delivery. d.mu must be held.
 func (d *DeliveryStream) newJobLocked(b *buffer, now time.Time) *job {
 	c := d.dest
-	j := &job{lane: b.key.lane, dest: c, body: b.body, ends: b.ends, first: b.first, records: len(b.ends), started: now}
+	j := &job{lane: b.key.lane, dest: c, body: b.body, ends: b.ends, first: b.first, records: len(b.ends), started: now, ackID: -1}
 	switch b.key.lane {
 	case laneMain:
 		switch c.kind {
@@ -176,22 +181,31 @@ func (d *DeliveryStream) perform(ctx context.Context, j *job) {
 		d.transformJob(ctx, j)
 		return
 	}
-	j.attempts++
+	polling := j.kind == jobSplunk && j.ackID >= 0
+	if !polling {
+		j.attempts++
+	}
 	var err error
-	switch j.kind {
-	case jobObject:
+	switch {
+	case j.kind == jobObject:
 		err = d.putObject(ctx, j)
-	case jobHTTP:
+	case j.kind == jobHTTP:
 		err = d.postHTTP(ctx, j)
-	case jobOpenSearch:
+	case j.kind == jobOpenSearch:
 		err = d.postOpenSearch(ctx, j)
-	case jobSplunk:
+	case polling:
+		err = d.pollSplunkAck(ctx, j)
+	case j.kind == jobSplunk:
 		err = d.postSplunk(ctx, j)
 	}
 	d.mu.Lock()
 	now := d.mono.Now(d.svc.cfg.clock)
 	var more []*job
 	switch {
+	case errors.Is(err, errAckPending) && !d.stopped:
+		// Splunk took the events: ask for the indexer acknowledgement.
+		d.scheduleLocked(j, now.Add(SplunkAckPollInterval), now)
+	case errors.Is(err, errAckPending):
 	case err == nil:
 		d.deliveredLocked(j, now)
 		if j.kind != jobObject && j.dest.backupAll {

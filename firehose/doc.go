@@ -88,7 +88,10 @@
 //     ids, until RetryOptions runs out, then written under
 //     AmazonOpenSearchService-failed.
 //   - Splunk: the HEC event or raw endpoint with "Authorization: Splunk
-//     <token>".
+//     <token>", then its /services/collector/ack endpoint until the events
+//     are acknowledged; past HECAcknowledgmentTimeoutInSeconds the events
+//     are sent again (the wait does not count against RetryOptions), then
+//     written under splunk-failed.
 //   - Redshift, Snowflake, Iceberg: validated and accepted; their records
 //     are delivered as the S3 objects of their S3Configuration (Redshift's
 //     intermediate objects), with no COPY, table or catalog.
@@ -160,8 +163,10 @@
 //     rejected with InvalidArgumentException; only Parquet is written.
 //   - Records that fail format conversion are buffered again for the error
 //     output, so they arrive one buffer interval after the object.
-//   - The Splunk destination does not poll for indexer acknowledgements:
-//     a 200 from the HEC is success.
+//   - The Splunk HEC is asked for its indexer acknowledgement every 10 s
+//     ([SplunkAckPollInterval], AWS does not document the pace); an HEC
+//     answering without an ackId (acknowledgement off) is taken as
+//     success, where AWS requires acknowledgement to be on.
 //   - A Kinesis source is read through an enhanced fan-out consumer, which
 //     the stream lists (AWS's Firehose uses GetRecords); the stream's limit
 //     of 20 consumers applies.

@@ -243,7 +243,55 @@ func (d *DeliveryStream) postSplunk(ctx context.Context, j *job) error {
 	case resp.StatusCode != http.StatusOK:
 		return &deliveryError{code: "Splunk.ServerError", msg: "Splunk answered " + resp.Status + ": " + string(answer)}
 	}
-	return nil
+	var a struct {
+		AckID *int64 `json:"ackId"`
+	}
+	if json.Unmarshal(answer, &a) != nil || a.AckID == nil {
+		return nil // indexer acknowledgement is off on this HEC
+	}
+	j.ackID = *a.AckID
+	j.ackDeadline = d.svc.cfg.clock.Now().Add(time.Duration(*c.HECAcknowledgmentTimeoutInSeconds) * time.Second)
+	return errAckPending
+}
+
+// SplunkAckPollInterval is how often Firehose asks a Splunk HEC whether
+// the events it took are indexed.
+const SplunkAckPollInterval = 10 * time.Second
+
+// errAckPending: Splunk took the events; the acknowledgement is awaited.
+var errAckPending = errors.New("firehose: awaiting the Splunk indexer acknowledgement")
+
+// pollSplunkAck asks the HEC whether a job's events are indexed. Past the
+// HECAcknowledgmentTimeoutInSeconds the attempt has failed and the events
+// are sent again (the wait does not count against RetryOptions).
+func (d *DeliveryStream) pollSplunkAck(ctx context.Context, j *job) error {
+	c := j.dest.splunk
+	body, _ := json.Marshal(map[string][]int64{"acks": {j.ackID}})
+	req, err := http.NewRequest(http.MethodPost, strings.TrimRight(c.HECEndpoint, "/")+"/services/collector/ack?channel="+j.requestID, bytes.NewReader(body))
+	if err != nil {
+		return &deliveryError{code: "Splunk.InvalidEndpoint", msg: err.Error(), permanent: true}
+	}
+	req.Header.Set("Authorization", "Splunk "+c.HECToken)
+	req.Header.Set("X-Splunk-Request-Channel", j.requestID)
+	req.Header.Set("Content-Type", "application/json")
+	acked := false
+	if resp, answer, err := d.send(ctx, req); err == nil && resp.StatusCode == http.StatusOK {
+		var a struct {
+			Acks map[string]bool `json:"acks"`
+		}
+		acked = json.Unmarshal(answer, &a) == nil && a.Acks[strconv.FormatInt(j.ackID, 10)]
+	}
+	if acked {
+		j.ackID = -1
+		return nil
+	}
+	now := d.svc.cfg.clock.Now()
+	if now.Before(j.ackDeadline) {
+		return errAckPending
+	}
+	j.giveUpAt = j.giveUpAt.Add(time.Duration(*c.HECAcknowledgmentTimeoutInSeconds) * time.Second)
+	j.ackID = -1
+	return &deliveryError{code: "Splunk.AckTimeout", msg: "Did not receive an acknowledgement from HEC before the HEC acknowledgement timeout expired."}
 }
 
 // documentID is the FIREHOSE_DEFAULT id of the i-th document of a request.

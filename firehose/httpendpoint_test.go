@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -367,6 +368,84 @@ func TestOpenSearchRetriesFailedDocumentsOnly(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(ep.bodies[1]), "\n")
 		if len(lines) != 2 || lines[1] != `{"a":2}` || !strings.Contains(lines[0], `-1"`) {
 			t.Fatalf("retry body = %q", ep.bodies[1])
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+// hec is a Splunk HEC with indexer acknowledgement: events get ackIds,
+// and an ack turns true after ackAfter polls (never when negative).
+type hec struct {
+	mu       sync.Mutex
+	ackAfter int
+	posts    int
+	polls    int
+}
+
+func (h *hec) RoundTrip(req *http.Request) (*http.Response, error) {
+	_, _ = io.ReadAll(req.Body)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var answer string
+	if strings.HasSuffix(req.URL.Path, "/ack") {
+		h.polls++
+		answer = fmt.Sprintf(`{"acks":{"%d":%v}}`, h.posts-1, h.ackAfter >= 0 && h.polls > h.ackAfter)
+	} else {
+		answer = fmt.Sprintf(`{"text":"Success","code":0,"ackId":%d}`, h.posts)
+		h.posts++
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(answer)), Request: req}, nil
+}
+
+func splunkConf(retry int) *firehose.SplunkDestinationConfiguration {
+	return &firehose.SplunkDestinationConfiguration{HECEndpoint: "https://splunk.example.com:8088", HECEndpointType: "Raw", HECToken: "tok",
+		BufferingHints:  &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(10)},
+		RetryOptions:    &firehose.RetryOptions{DurationInSeconds: new(retry)},
+		S3Configuration: &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN, ErrorOutputPrefix: "failed/",
+			BufferingHints: &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(60)}}}
+}
+
+func TestSplunkAcknowledgement(t *testing.T) {
+	ep := &hec{ackAfter: 2}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "hec", SplunkDestinationConfiguration: splunkConf(60)})
+		e.put(d, "event")
+		e.advance(10 * time.Second)
+		m, _ := d.Metrics(e.ctx)
+		if ep.posts != 1 || m["DeliveryToSplunk.Success"] != 0 {
+			t.Fatalf("posts %d, success %v before the acknowledgement", ep.posts, m["DeliveryToSplunk.Success"])
+		}
+		for range 3 {
+			e.advance(firehose.SplunkAckPollInterval)
+		}
+		m, _ = d.Metrics(e.ctx)
+		if ep.polls != 3 || m["DeliveryToSplunk.Success"] != 1 || ep.posts != 1 {
+			t.Fatalf("polls %d, posts %d, success %v", ep.polls, ep.posts, m["DeliveryToSplunk.Success"])
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
+
+func TestSplunkAcknowledgementTimeout(t *testing.T) {
+	ep := &hec{ackAfter: -1}
+	run(t, func(e *env) {
+		// With RetryOptions 0 s, an acknowledgement timeout is final.
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "hec", SplunkDestinationConfiguration: splunkConf(0)})
+		e.put(d, "event")
+		e.advance(10 * time.Second)
+		for range 19 { // 180 s of polls: the default HECAcknowledgmentTimeoutInSeconds
+			e.advance(firehose.SplunkAckPollInterval)
+		}
+		ep.mu.Lock()
+		posts := ep.posts
+		ep.mu.Unlock()
+		if posts != 1 {
+			t.Fatalf("posts = %d with RetryOptions 0 s, want 1", posts)
+		}
+		for range 40 {
+			e.advance(firehose.SplunkAckPollInterval)
+		}
+		if objs := e.bucket().Objects("failed/"); len(objs) != 1 || !strings.Contains(string(objs[0].Body), "Splunk.AckTimeout") {
+			t.Fatalf("keys = %v", e.bucket().Keys())
 		}
 	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
 }
