@@ -399,8 +399,8 @@ func (h *hec) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func splunkConf(retry int) *firehose.SplunkDestinationConfiguration {
 	return &firehose.SplunkDestinationConfiguration{HECEndpoint: "https://splunk.example.com:8088", HECEndpointType: "Raw", HECToken: "tok",
-		BufferingHints:  &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(10)},
-		RetryOptions:    &firehose.RetryOptions{DurationInSeconds: new(retry)},
+		BufferingHints: &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(10)},
+		RetryOptions:   &firehose.RetryOptions{DurationInSeconds: new(retry)},
 		S3Configuration: &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN, ErrorOutputPrefix: "failed/",
 			BufferingHints: &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(60)}}}
 }
