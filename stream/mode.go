@@ -47,6 +47,15 @@ func (svc *Service) UpdateStreamMode(ctx context.Context, in UpdateStreamModeInp
 	if err := svc.rate(ctx, opUpdateStreamMode, nil); err != nil {
 		return err
 	}
+	onDemand := 0
+	svc.mu.Lock()
+	svc.liveLocked(func(o *Stream) bool {
+		if o != s && o.mode == StreamModeOnDemand {
+			onDemand++
+		}
+		return true
+	})
+	svc.mu.Unlock()
 	now, err := s.lock()
 	if err != nil {
 		return err
@@ -54,6 +63,10 @@ func (svc *Service) UpdateStreamMode(ctx context.Context, in UpdateStreamModeInp
 	defer s.mu.Unlock()
 	if s.status != StreamStatusActive {
 		return s.errNotActive()
+	}
+	if mode == StreamModeOnDemand && onDemand >= svc.cfg.onDemandMax {
+		return errorf(ErrLimitExceededException,
+			"This request would exceed the limit of %d on-demand streams for account %s.", svc.cfg.onDemandMax, svc.cfg.account)
 	}
 	if s.mode == mode {
 		return errorf(ErrInvalidArgumentException, "Stream %s under account %s is already in %s mode.", s.name, svc.cfg.account, mode)

@@ -225,3 +225,18 @@ func TestOnDemandAdvantage(t *testing.T) {
 		t.Fatalf("after 24 h = %+v", out.MinimumThroughputBillingCommitment)
 	}
 }
+
+func TestOnDemandStreamLimit(t *testing.T) {
+	e := newEnv(t, stream.WithThrottling(false))
+	od := &stream.StreamModeDetails{StreamMode: stream.StreamModeOnDemand}
+	for i := range stream.DefaultOnDemandStreamCountLimit {
+		if _, err := e.svc.CreateStream(e.ctx, stream.CreateStreamInput{StreamName: fmt.Sprint("od", i), StreamModeDetails: od}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := e.svc.CreateStream(e.ctx, stream.CreateStreamInput{StreamName: "one-more", StreamModeDetails: od})
+	wantErr(t, err, stream.ErrLimitExceededException, "")
+	p := e.create("prov", 1)
+	err = e.svc.UpdateStreamMode(e.ctx, stream.UpdateStreamModeInput{StreamARN: p.ARN(), StreamModeDetails: *od})
+	wantErr(t, err, stream.ErrLimitExceededException, "")
+}
