@@ -178,3 +178,45 @@ func TestTags(t *testing.T) {
 func itoa(i int) string {
 	return string(rune('a'+i/26)) + string(rune('a'+i%26))
 }
+
+func TestUpdateRules(t *testing.T) {
+	s3conf := &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN}
+	splunk := &firehose.SplunkDestinationConfiguration{HECEndpoint: "https://splunk", HECEndpointType: "Raw", HECToken: "t",
+		S3BackupMode: firehose.S3BackupAllEvents, S3Configuration: s3conf}
+	os := &firehose.OpenSearchDestinationConfiguration{RoleARN: roleARN, ClusterEndpoint: "https://search", IndexName: "i", S3Configuration: s3conf}
+	tests := []struct {
+		name   string
+		create firehose.CreateDeliveryStreamInput
+		update firehose.UpdateDestinationInput
+		want   *firehose.Error
+	}{
+		{"opensearch to S3", firehose.CreateDeliveryStreamInput{AmazonopensearchserviceDestinationConfiguration: os},
+			firehose.UpdateDestinationInput{ExtendedS3DestinationUpdate: s3(1, 60)}, firehose.ErrInvalidArgumentException},
+		{"splunk AllEvents to FailedEventsOnly", firehose.CreateDeliveryStreamInput{SplunkDestinationConfiguration: splunk},
+			firehose.UpdateDestinationInput{SplunkDestinationUpdate: &firehose.SplunkDestinationConfiguration{S3BackupMode: firehose.S3BackupFailedEventsOnly}},
+			firehose.ErrInvalidArgumentException},
+		{"two updates", firehose.CreateDeliveryStreamInput{ExtendedS3DestinationConfiguration: s3(1, 60)},
+			firehose.UpdateDestinationInput{ExtendedS3DestinationUpdate: s3(1, 60), S3DestinationUpdate: s3conf}, firehose.ErrInvalidArgumentException},
+		{"zero-buffered backup", firehose.CreateDeliveryStreamInput{ExtendedS3DestinationConfiguration: s3(1, 60)},
+			firehose.UpdateDestinationInput{ExtendedS3DestinationUpdate: &firehose.ExtendedS3DestinationConfiguration{S3BackupMode: firehose.S3BackupEnabled,
+				S3BackupConfiguration: &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN,
+					BufferingHints: &firehose.BufferingHints{SizeInMBs: new(1), IntervalInSeconds: new(0)}}}}, firehose.ErrInvalidArgumentException},
+		{"bad merged hints", firehose.CreateDeliveryStreamInput{ExtendedS3DestinationConfiguration: s3(1, 60)},
+			firehose.UpdateDestinationInput{ExtendedS3DestinationUpdate: &firehose.ExtendedS3DestinationConfiguration{
+				BufferingHints: &firehose.BufferingHints{SizeInMBs: new(200)}}}, firehose.ErrValidationException},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run(t, func(e *env) {
+				tt.create.DeliveryStreamName = "s"
+				e.create(tt.create)
+				tt.update.DeliveryStreamName, tt.update.CurrentDeliveryStreamVersionId, tt.update.DestinationId = "s", "1", firehose.DestinationID
+				wantErr(t, e.svc.UpdateDestination(e.ctx, tt.update), tt.want, "")
+				out, _ := e.svc.DescribeDeliveryStream(e.ctx, firehose.DescribeDeliveryStreamInput{DeliveryStreamName: "s"})
+				if v := out.DeliveryStreamDescription.VersionId; v != "1" {
+					t.Errorf("VersionId = %s after a rejected update", v)
+				}
+			})
+		})
+	}
+}

@@ -304,6 +304,7 @@ func (d *destination) compileS3(path string, c *S3DestinationConfiguration) erro
 		return err
 	}
 	c.BufferingHints, c.CompressionFormat = ext.BufferingHints, ext.CompressionFormat
+	c.EncryptionConfiguration, c.CloudWatchLoggingOptions = ext.EncryptionConfiguration, ext.CloudWatchLoggingOptions
 	return nil
 }
 
