@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/big"
 	"strconv"
 	"testing"
 	"testing/synctest"
@@ -16,12 +17,14 @@ import (
 )
 
 // TestSubscriptionModel drives one consumer's subscription to a one-shard
-// stream with random puts, clock advances and reads, resubscribing from
-// the ContinuationSequenceNumber whenever a subscription ends, and checks
-// against a model that every record is delivered exactly once and in
-// order, that events come when (and only when) the model says one is due
-// (records waiting, the 5-second heartbeat, the 5-minute end), and that a
-// resubscription within 5 seconds is refused.
+// stream with random puts (all with one partition key), clock advances,
+// reads and one split, resubscribing from the ContinuationSequenceNumber
+// whenever a subscription ends and moving to the child that takes the key
+// once the parent's last event names its ChildShards. It checks against a
+// model that every record is delivered exactly once and in put order across
+// the split, that events come when (and only when) the model says one is
+// due (records waiting, the parent's end, the 5-second heartbeat, the
+// 5-minute end), and that a resubscription within 5 seconds is refused.
 //
 // Next is only called when the model says it will not wait; if it waits,
 // the test fails.
@@ -35,6 +38,7 @@ func TestSubscriptionModel(t *testing.T) {
 				"advance":     m.advance,
 				"next":        m.next,
 				"resubscribe": m.resubscribe,
+				"split":       m.split,
 				"":            func(*rapid.T) {},
 			})
 		})
@@ -54,13 +58,17 @@ type subModel struct {
 	put      []string  // data of every record, in put order
 	read     int       // records delivered
 	cont     string    // latest ContinuationSequenceNumber
+	shard    string    // the shard subscribed to
+	closed   bool      // it was split
+	inParent int       // records put before the split
+	child    string    // the child that takes the key
 }
 
 func newSubModel(t *rapid.T) *subModel {
 	mock := clock.NewMock()
 	mock.Set(epoch)
 	svc := stream.New(stream.WithClock(mock), stream.WithThrottling(false))
-	m := &subModel{ctx: context.Background(), clock: mock, svc: svc}
+	m := &subModel{ctx: context.Background(), clock: mock, svc: svc, shard: shardID(0)}
 	s, err := svc.CreateStream(m.ctx, stream.CreateStreamInput{StreamName: "sub", ShardCount: new(1)})
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +83,7 @@ func newSubModel(t *rapid.T) *subModel {
 }
 
 func (m *subModel) subscribe(t *rapid.T, pos stream.StartingPosition) {
-	sub, err := m.svc.SubscribeToShard(m.ctx, stream.SubscribeToShardInput{ConsumerARN: m.consumer, ShardId: shardID(0), StartingPosition: pos})
+	sub, err := m.svc.SubscribeToShard(m.ctx, stream.SubscribeToShardInput{ConsumerARN: m.consumer, ShardId: m.shard, StartingPosition: pos})
 	if err != nil {
 		t.Fatalf("SubscribeToShard(%+v): %v", pos, err)
 	}
@@ -101,9 +109,14 @@ func (m *subModel) advance(t *rapid.T) {
 func (m *subModel) next(t *rapid.T) {
 	now := m.clock.Now()
 	expired := !now.Before(m.started.Add(stream.SubscriptionLifetime))
-	waiting := m.read < len(m.put)
+	bound := len(m.put)
+	if m.closed {
+		bound = m.inParent
+	}
+	waiting := m.read < bound
+	final := m.closed && !waiting
 	heartbeat := m.last.IsZero() || !now.Before(m.last.Add(stream.SubscriptionHeartbeat))
-	if !m.ended && !expired && !waiting && !heartbeat {
+	if !m.ended && !expired && !waiting && !final && !heartbeat {
 		return // Next would wait
 	}
 	ev, err := m.nextNow(t)
@@ -121,15 +134,48 @@ func (m *subModel) next(t *rapid.T) {
 		t.Fatalf("an empty event while %d records wait", len(m.put)-m.read)
 	}
 	for _, r := range ev.Records {
-		if m.read >= len(m.put) || string(r.Data) != m.put[m.read] {
-			t.Fatalf("delivered %q, want record %d of %d", r.Data, m.read, len(m.put))
+		if m.read >= bound || string(r.Data) != m.put[m.read] {
+			t.Fatalf("%s delivered %q, want record %d of %d", m.shard, r.Data, m.read, bound)
 		}
 		m.read++
+	}
+	if len(ev.ChildShards) > 0 {
+		// The parent's last event: every parent record delivered, no
+		// continuation, and the children listed.
+		if !m.closed || m.read != m.inParent || ev.ContinuationSequenceNumber != "" || len(ev.ChildShards) != 2 {
+			t.Fatalf("ChildShards event %+v with %d of %d parent records read (closed %v)", ev, m.read, m.inParent, m.closed)
+		}
+		if _, err := m.nextNow(t); !errors.Is(err, io.EOF) {
+			t.Fatalf("after the parent's last event: %v, want io.EOF", err)
+		}
+		m.shard, m.closed, m.cont = m.child, false, ""
+		m.subscribe(t, stream.StartingPosition{Type: stream.TrimHorizon})
+		return
+	}
+	if final && len(ev.Records) == 0 {
+		t.Fatalf("the closed parent's end came without ChildShards: %+v", ev)
 	}
 	if ev.ContinuationSequenceNumber == "" {
 		t.Fatal("no ContinuationSequenceNumber on an open shard")
 	}
 	m.cont, m.last = ev.ContinuationSequenceNumber, now
+}
+
+// split splits the first shard once, at the middle of the key space.
+func (m *subModel) split(t *rapid.T) {
+	if m.shard != shardID(0) || m.closed {
+		return
+	}
+	if err := m.svc.SplitShard(m.ctx, stream.SplitShardInput{StreamName: "sub", ShardToSplit: shardID(0), NewStartingHashKey: half}); err != nil {
+		t.Fatalf("SplitShard: %v", err)
+	}
+	k, _ := new(big.Int).SetString(stream.PartitionKeyHash("k"), 10)
+	h, _ := new(big.Int).SetString(half, 10)
+	m.child = shardID(1)
+	if k.Cmp(h) >= 0 {
+		m.child = shardID(2)
+	}
+	m.closed, m.inParent = true, len(m.put)
 }
 
 // nextNow calls Next, failing the test if it waits: everything in the
@@ -162,7 +208,7 @@ func (m *subModel) resubscribe(t *rapid.T) {
 		return
 	}
 	now := m.clock.Now()
-	sub, err := m.svc.SubscribeToShard(m.ctx, stream.SubscribeToShardInput{ConsumerARN: m.consumer, ShardId: shardID(0),
+	sub, err := m.svc.SubscribeToShard(m.ctx, stream.SubscribeToShardInput{ConsumerARN: m.consumer, ShardId: m.shard,
 		StartingPosition: stream.StartingPosition{Type: stream.AfterSequenceNumber, SequenceNumber: m.cont}})
 	if now.Before(m.started.Add(stream.SubscriptionTakeover)) {
 		if !errors.Is(err, stream.ErrResourceInUseException) {
