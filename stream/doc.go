@@ -30,7 +30,7 @@
 // ids are shardId-%012d, counted on across resharding; AWS reads the digits
 // after the first '-', so "shardId-7" and "x-7" name shard 7 too.
 //
-// Sequence numbers are 56-digit decimals in the layout AWS's carry (see
+// Sequence numbers are 56-digit decimals in the layout AWS's numbers have (see
 // sequence.go): the shard's creation second, the shard's index, a counter
 // and the record's arrival second. They strictly increase within a shard,
 // and a child shard's are above all of its parents'. Compare them with
@@ -68,7 +68,8 @@
 // single PutRecords entries, with ProvisionedThroughputExceededException),
 // 5 GetRecords calls and 2 MiB a second, nothing for 5 seconds after a
 // GetRecords that returned 10 MiB, and 5 GetShardIterator calls a second.
-// Control-plane operations have AWS's per-account rates (LimitExceeded).
+// Control-plane operations have AWS's rates, per account or (ListShards and
+// the consumer operations) per stream: LimitExceededException.
 // Rates are token buckets on the clock, so a mock clock makes them exact.
 //
 // # Capacity modes
@@ -128,7 +129,10 @@
 //     Resource policies and enhanced-monitoring settings are stored, not
 //     enforced or published. Warm throughput is stored.
 //   - Enhanced fan-out subscriptions are not rate-limited (AWS gives each
-//     2 MiB/s per shard); an event carries at most 2 MiB.
+//     2 MiB/s per shard); an event carries at most 2 MiB, or one larger
+//     record.
+//   - ListShards lists a CREATING stream's shards; DescribeStream, as AWS's
+//     does, lists none.
 //   - On-demand scaling follows the rule above; AWS's is not published.
 //   - GetRecords data shares memory with the stream: treat it as
 //     read-only.
