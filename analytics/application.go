@@ -83,6 +83,8 @@ type inputRecord struct {
 	seq     int64
 	data    []byte
 	arrival int64
+	// Kinesis stream inputs: where the record was read.
+	shard, partitionKey, sequenceNumber string
 }
 
 type appOutput struct {

@@ -163,7 +163,8 @@ func (a *Application) appendKinesis(kr *kinesisReader, ai *appInput, shard strin
 	}
 	for _, r := range recs {
 		ai.log = append(ai.log, inputRecord{seq: ai.nextSeq, data: append([]byte(nil), r.Data...),
-			arrival: r.ApproximateArrivalTimestamp.UnixMilli()})
+			arrival: r.ApproximateArrivalTimestamp.UnixMilli(), shard: shard, partitionKey: r.PartitionKey,
+			sequenceNumber: r.SequenceNumber})
 		ai.nextSeq++
 		ai.last[shard] = r.SequenceNumber
 	}

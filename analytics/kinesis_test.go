@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -96,3 +97,68 @@ func TestKinesisStreamInputAndOutput(t *testing.T) {
 }
 
 func slicesSort(s []string) { sortStrings(s) }
+
+func TestKinesisInputPreprocessingMetadata(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		mock := newMock()
+		ks := stream.New(stream.WithClock(mock))
+		src, err := ks.CreateStream(ctx, stream.CreateStreamInput{StreamName: "ticks", ShardCount: new(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mock.Add(time.Minute)
+		synctest.Wait()
+		svc := New(WithClock(mock), WithStreams(ks))
+		got := make(chan PreprocessingEvent, 4)
+		svc.RegisterFunction("arn:pre", func(_ context.Context, b []byte) ([]byte, error) {
+			var ev PreprocessingEvent
+			if err := json.Unmarshal(b, &ev); err != nil {
+				return nil, err
+			}
+			got <- ev
+			var resp PreprocessingResponse
+			for _, r := range ev.Records {
+				resp.Records = append(resp.Records, PreprocessingResult{RecordID: r.RecordID, Result: "Ok", Data: r.Data})
+			}
+			return json.Marshal(resp)
+		})
+		in := tickerInput()
+		in.GoInput = nil
+		in.KinesisStreamsInput = &KinesisStreamsInput{ResourceARN: src.ARN()}
+		in.InputProcessingConfiguration = &InputProcessingConfiguration{InputLambdaProcessor: &InputLambdaProcessor{ResourceARN: "arn:pre"}}
+		app := startTicker2(t, svc, in)
+		for range 10 { // the consumer becomes ACTIVE, the readers subscribe
+			mock.Add(time.Second)
+			synctest.Wait()
+		}
+		if _, err := src.PutRecord(ctx, stream.PutRecordInput{Data: []byte(`{"TICKER_SYMBOL":"A","PRICE":20}`), PartitionKey: "pk"}); err != nil {
+			t.Fatal(err)
+		}
+		ev := <-got
+		md := ev.Records[0].KinesisStreamRecordMetadata
+		if ev.StreamARN != src.ARN() || md == nil || md.PartitionKey != "pk" || md.ShardID == "" || md.SequenceNumber == "" {
+			t.Fatalf("event %+v", ev)
+		}
+		_ = app
+		svc.Close()
+		ks.Close()
+		synctest.Wait()
+	})
+}
+
+func startTicker2(t *testing.T, svc *Service, in Input) *Application {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := svc.CreateApplication(ctx, CreateApplicationInput{ApplicationName: "app", ApplicationCode: tickerCode, Inputs: []Input{in}}); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "app"})
+	if err := svc.StartApplication(ctx, StartApplicationInput{ApplicationName: "app", InputConfigurations: []InputConfiguration{{
+		Id: d.ApplicationDetail.InputDescriptions[0].InputId, InputStartingPositionConfiguration: InputStartingPositionConfiguration{
+			InputStartingPosition: StartingPositionNow}}}}); err != nil {
+		t.Fatal(err)
+	}
+	app, _ := svc.Application("app")
+	return app
+}

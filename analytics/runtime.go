@@ -415,10 +415,21 @@ type PreprocessingEvent struct {
 }
 
 // PreprocessingRecord is one record of a [PreprocessingEvent]; Data is the
-// raw record (base64 in JSON).
+// raw record (base64 in JSON). Records read from a Kinesis stream carry
+// their shard, partition key, sequence number and arrival time.
 type PreprocessingRecord struct {
-	RecordID string `json:"recordId"`
-	Data     []byte `json:"data"`
+	RecordID                    string                       `json:"recordId"`
+	KinesisStreamRecordMetadata *KinesisStreamRecordMetadata `json:"kinesisStreamRecordMetadata,omitempty"`
+	Data                        []byte                       `json:"data"`
+}
+
+// KinesisStreamRecordMetadata describes where a pre-processed record was
+// read; ApproximateArrivalTimestamp is in epoch milliseconds.
+type KinesisStreamRecordMetadata struct {
+	ShardID                     string `json:"shardId"`
+	PartitionKey                string `json:"partitionKey"`
+	SequenceNumber              string `json:"sequenceNumber"`
+	ApproximateArrivalTimestamp int64  `json:"approximateArrivalTimestamp"`
 }
 
 // PreprocessingResponse is what a pre-processing function returns.
@@ -445,12 +456,20 @@ func (a *Application) preprocess(ctx context.Context, work []preWork) []preResul
 	var out []preResult
 	for _, w := range work {
 		ev := PreprocessingEvent{ApplicationARN: a.arn}
+		if k := w.ai.cfg.KinesisStreamsInput; k != nil {
+			ev.StreamARN = k.ResourceARN
+		}
 		a.mu.Lock()
 		a.invocSeq++
 		ev.InvocationID = a.name + "-" + strconv.FormatInt(a.invocSeq, 10)
 		a.mu.Unlock()
 		for _, r := range w.recs {
-			ev.Records = append(ev.Records, PreprocessingRecord{RecordID: strconv.FormatInt(r.seq, 10), Data: r.data})
+			pr := PreprocessingRecord{RecordID: strconv.FormatInt(r.seq, 10), Data: r.data}
+			if r.shard != "" {
+				pr.KinesisStreamRecordMetadata = &KinesisStreamRecordMetadata{ShardID: r.shard, PartitionKey: r.partitionKey,
+					SequenceNumber: r.sequenceNumber, ApproximateArrivalTimestamp: r.arrival}
+			}
+			ev.Records = append(ev.Records, pr)
 		}
 		fail := func(msg string) {
 			for _, r := range w.recs {
