@@ -1,13 +1,14 @@
 // Command clickstream is Kinesis Data Streams in process, on a mock clock:
-// producers write keyed click events to a two-shard stream, a hot shard is
-// split in the middle of the run, and a reader that follows shard lineage
-// (it finishes a parent before it starts the parent's children) sees every
-// user's clicks in order across the split. Run it with
+// two concurrent producers write keyed click events to a two-shard stream,
+// a shard is split in the middle of the run, and a reader that follows
+// shard lineage (it finishes a parent before it starts the parent's
+// children) sees every user's clicks in order across the split. Run it with
 //
 //	go run ./examples/clickstream
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -56,28 +57,22 @@ func run(w io.Writer) error {
 	mock.Add(2 * time.Second)
 	say("stream %s is ACTIVE with 2 shards", s.Name())
 
-	rng := rand.New(rand.NewPCG(7, 8))
-	clicks := map[string]int{}
+	// Two producers, each in its own goroutine with its own users and
+	// randomness, write one PutRecords batch a second.
+	producers := make([]*producer, 2)
+	for p := range producers {
+		producers[p] = &producer{users: users[p*3 : p*3+3], rng: rand.New(rand.NewPCG(7, uint64(p))), clicks: map[string]int{}}
+	}
 	produce := func() error {
-		// Two producers, each with its own users, one PutRecords call each.
-		for p := range 2 {
-			var in stream.PutRecordsInput
-			for _, u := range users[p*3 : p*3+3] {
-				for range 1 + rng.IntN(3) {
-					clicks[u]++
-					ev := fmt.Sprintf("%s %s %d", u, pages[rng.IntN(len(pages))], clicks[u])
-					in.Records = append(in.Records, stream.PutRecordsRequestEntry{PartitionKey: u, Data: []byte(ev)})
-				}
-			}
-			out, err := s.PutRecords(ctx, in)
-			if err != nil {
-				return err
-			}
-			if out.FailedRecordCount > 0 {
-				return fmt.Errorf("%d records throttled", out.FailedRecordCount)
-			}
+		errs := make(chan error, len(producers))
+		for _, p := range producers {
+			go func() { errs <- p.put(ctx, s) }()
 		}
-		return nil
+		var err error
+		for range producers {
+			err = cmp.Or(err, <-errs)
+		}
+		return err
 	}
 
 	r := newReader(svc, s)
@@ -113,12 +108,41 @@ func run(w io.Writer) error {
 		return err
 	}
 	total := 0
-	for _, u := range users {
-		total += clicks[u]
+	for _, p := range producers {
+		for _, n := range p.clicks {
+			total += n
+		}
 	}
 	say("produced %d clicks, read %d, every user's clicks in order: %v", total, r.read, r.inOrder)
 	for _, id := range slices.Sorted(maps.Keys(r.perShard)) {
 		say("  %s: %d records", id, r.perShard[id])
+	}
+	return nil
+}
+
+// producer writes its users' clicks; clicks counts each user's so far.
+type producer struct {
+	users  []string
+	rng    *rand.Rand
+	clicks map[string]int
+}
+
+// put writes one batch: one to three clicks per user.
+func (p *producer) put(ctx context.Context, s *stream.Stream) error {
+	var in stream.PutRecordsInput
+	for _, u := range p.users {
+		for range 1 + p.rng.IntN(3) {
+			p.clicks[u]++
+			ev := fmt.Sprintf("%s %s %d", u, pages[p.rng.IntN(len(pages))], p.clicks[u])
+			in.Records = append(in.Records, stream.PutRecordsRequestEntry{PartitionKey: u, Data: []byte(ev)})
+		}
+	}
+	out, err := s.PutRecords(ctx, in)
+	if err != nil {
+		return err
+	}
+	if out.FailedRecordCount > 0 {
+		return fmt.Errorf("%d records throttled", out.FailedRecordCount)
 	}
 	return nil
 }

@@ -12,12 +12,12 @@ func TestClickstream(t *testing.T) {
 	}
 	want := `[09:00:02] stream clicks is ACTIVE with 2 shards
 [09:00:06] split shardId-000000000000 at 85070591730234615865843651857942052863: the stream is UPDATING
-[09:00:08] reader finished closed shardId-000000000000 (53 records); children shardId-000000000002, shardId-000000000003
-[09:00:12] produced 125 clicks, read 125, every user's clicks in order: true
-[09:00:12]   shardId-000000000000: 53 records
-[09:00:12]   shardId-000000000001: 40 records
-[09:00:12]   shardId-000000000002: 18 records
-[09:00:12]   shardId-000000000003: 14 records
+[09:00:08] reader finished closed shardId-000000000000 (45 records); children shardId-000000000002, shardId-000000000003
+[09:00:12] produced 122 clicks, read 122, every user's clicks in order: true
+[09:00:12]   shardId-000000000000: 45 records
+[09:00:12]   shardId-000000000001: 39 records
+[09:00:12]   shardId-000000000002: 20 records
+[09:00:12]   shardId-000000000003: 18 records
 `
 	if got := out.String(); got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
