@@ -3,8 +3,11 @@ package analytics
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/sluicehq/sluice/firehose"
 )
 
 func TestReferenceTableJoinAndRefresh(t *testing.T) {
@@ -120,5 +123,21 @@ func TestInputPreprocessing(t *testing.T) {
 	e, ok, _ := errs.TryNext(ctx)
 	if !ok || e.Get("ERROR_NAME").String() != errNameProcessing {
 		t.Fatalf("error row %v %v", e, ok)
+	}
+}
+
+func TestFirehoseBucketAsReferenceObjects(t *testing.T) {
+	ctx := context.Background()
+	fh := firehose.New()
+	defer fh.Close()
+	if err := fh.Bucket("arn:aws:s3:::ref").PutObject(ctx, "t.csv", []byte("AMZN,Amazon\n")); err != nil {
+		t.Fatal(err)
+	}
+	objs := FirehoseObjects(fh)
+	if b, err := objs.GetObject(ctx, "arn:aws:s3:::ref", "t.csv"); err != nil || string(b) != "AMZN,Amazon\n" {
+		t.Fatalf("GetObject = %q, %v", b, err)
+	}
+	if _, err := objs.GetObject(ctx, "arn:aws:s3:::ref", "missing"); !errors.Is(err, ErrResourceNotFoundException) {
+		t.Fatalf("missing object: %v", err)
 	}
 }
