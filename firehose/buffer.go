@@ -30,14 +30,30 @@ type buffer struct {
 	key      bufKey
 	openedAt time.Time
 	first    time.Time // arrival of the oldest record
-	body     []byte    // the records, concatenated
-	ends     []int     // end offset of each record in body
+	chunks   [][]byte  // the records, concatenated, in blocks of chunkSize
+	ends     []int32   // end offset of each record in the concatenation
 	keys     map[string]string
 	due      deadline
 	// pending holds the records of a laneLambda buffer, with their
-	// arrivals and Kinesis metadata; size counts their bytes.
+	// arrivals and Kinesis metadata.
 	pending []inRecord
-	size    int
+	size    int // bytes buffered
+}
+
+// chunkSize is the size of the blocks a buffer's records are copied into:
+// a buffer grows without copying what it holds, and wastes at most a block.
+const chunkSize = 64 << 10
+
+// add copies data to the end of the buffer's blocks.
+func (b *buffer) add(data []byte) {
+	n := len(b.chunks)
+	if n == 0 || cap(b.chunks[n-1])-len(b.chunks[n-1]) < len(data) {
+		b.chunks = append(b.chunks, make([]byte, 0, max(chunkSize, len(data))))
+		n++
+	}
+	b.chunks[n-1] = append(b.chunks[n-1], data...)
+	b.size += len(data)
+	b.ends = append(b.ends, int32(b.size))
 }
 
 // deadline is an entry of a delivery stream's deadline tree: a buffer's
@@ -85,10 +101,9 @@ func (d *DeliveryStream) appendLocked(key bufKey, keys map[string]string, data [
 			d.partitions++
 		}
 	}
-	b.body = append(b.body, data...)
-	b.ends = append(b.ends, len(b.body))
+	b.add(data)
 	size, _ := d.dest.limits(key.lane)
-	if len(b.body) >= size || key.lane == laneMain && d.dest.kind == kindHTTP && len(b.ends) >= MaxHTTPRecords {
+	if b.size >= size || key.lane == laneMain && d.dest.kind == kindHTTP && len(b.ends) >= MaxHTTPRecords {
 		jobs = append(jobs, d.flushLocked(b, now))
 	}
 	return jobs

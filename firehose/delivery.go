@@ -31,8 +31,10 @@ type job struct {
 	dest      *destination // the configuration at flush time
 	bucketARN string
 	key       string
-	body      []byte
-	ends      []int
+	body      []byte   // the records, concatenated (see flat)
+	chunks    [][]byte // the records in blocks, until flat joins them
+	size      int      // len of the concatenation
+	ends      []int32
 	payload   []byte // encoded (converted, compressed) body, once made
 	format    CompressionFormat
 	convert   bool
@@ -66,22 +68,40 @@ func (j *job) docIndex(i int) int {
 // current records.
 func (j *job) keepOnly(recs [][]byte, keep []int) {
 	var body []byte
-	ends := make([]int, 0, len(keep))
+	ends := make([]int32, 0, len(keep))
 	docs := make([]int, 0, len(keep))
 	for _, i := range keep {
 		body = append(body, recs[i]...)
-		ends = append(ends, len(body))
+		ends = append(ends, int32(len(body)))
 		docs = append(docs, j.docIndex(i))
 	}
-	j.body, j.ends, j.docs, j.records, j.payload = body, ends, docs, len(keep), nil
+	j.body, j.chunks, j.size, j.ends, j.docs, j.records, j.payload = body, nil, len(body), ends, docs, len(keep), nil
 }
 
-// records returns the job's records.
+// flat returns the job's records concatenated, joining its blocks the
+// first time. It runs with no lock held.
+func (j *job) flat() []byte {
+	if j.body == nil && len(j.chunks) > 0 {
+		if len(j.chunks) == 1 {
+			j.body = j.chunks[0]
+		} else {
+			j.body = make([]byte, 0, j.size)
+			for _, c := range j.chunks {
+				j.body = append(j.body, c...)
+			}
+		}
+		j.chunks = nil
+	}
+	return j.body
+}
+
+// recordsOf returns the job's records.
 func (j *job) recordsOf() [][]byte {
+	body := j.flat()
 	out := make([][]byte, len(j.ends))
-	start := 0
+	start := int32(0)
 	for i, e := range j.ends {
-		out[i] = j.body[start:e]
+		out[i] = body[start:e]
 		start = e
 	}
 	return out
@@ -90,7 +110,7 @@ func (j *job) recordsOf() [][]byte {
 // newJobLocked turns a closed buffer into its delivery. d.mu must be held.
 func (d *DeliveryStream) newJobLocked(b *buffer, now time.Time) *job {
 	c := d.dest
-	j := &job{lane: b.key.lane, dest: c, body: b.body, ends: b.ends, first: b.first, records: len(b.ends), started: now, ackID: -1}
+	j := &job{lane: b.key.lane, dest: c, chunks: b.chunks, size: b.size, ends: b.ends, first: b.first, records: len(b.ends), started: now, ackID: -1}
 	switch b.key.lane {
 	case laneMain:
 		switch c.kind {
@@ -131,7 +151,7 @@ func (d *DeliveryStream) newJobLocked(b *buffer, now time.Time) *job {
 // destination in AllData/AllDocuments/AllEvents mode. d.mu must be held.
 func (d *DeliveryStream) allDataBackupLocked(j *job, now time.Time) *job {
 	c := j.dest
-	return &job{kind: jobObject, lane: laneBackup, dest: c, body: j.body, ends: j.ends, first: j.first, records: j.records,
+	return &job{kind: jobObject, lane: laneBackup, dest: c, body: j.flat(), size: j.size, ends: j.ends, first: j.first, records: j.records,
 		started: now, giveUpAt: now.Add(MaxRetryAge), bucketARN: c.s3.BucketARN, format: c.s3.CompressionFormat,
 		key: d.objectKeyLocked(c.prefix, j.first, "", nil, extension(c.s3.CompressionFormat))}
 }
@@ -225,7 +245,7 @@ func (d *DeliveryStream) perform(ctx context.Context, j *job) {
 // putObject encodes and writes an object.
 func (d *DeliveryStream) putObject(ctx context.Context, j *job) error {
 	if j.payload == nil {
-		body := j.body
+		body := j.flat()
 		if j.convert && j.lane == laneMain {
 			var failed []failedRecord
 			body, failed = j.dest.convert.convert(j.recordsOf(), j.first, d.svc.cfg.clock.Now())
@@ -304,7 +324,7 @@ func isPermanent(err error) bool {
 
 // deliveredLocked counts a successful delivery. d.mu must be held.
 func (d *DeliveryStream) deliveredLocked(j *job, now time.Time) {
-	n, size := j.records, len(j.body)
+	n, size := j.records, j.size
 	age := now.Sub(j.first)
 	switch {
 	case j.lane == laneBackup:

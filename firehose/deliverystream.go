@@ -241,8 +241,9 @@ func (d *DeliveryStream) statusLocked(now time.Time) DeliveryStreamStatus {
 // DescribeDeliveryStreamInput is the input of [Service.DescribeDeliveryStream].
 type DescribeDeliveryStreamInput struct {
 	DeliveryStreamName string
-	// Limit and ExclusiveStartDestinationId page the destinations; a
-	// stream has one, so they change nothing but are validated.
+	// Limit (1..10000) and ExclusiveStartDestinationId page the
+	// destinations: a stream has one, listed unless
+	// ExclusiveStartDestinationId is its id (or later).
 	Limit                       *int
 	ExclusiveStartDestinationId string
 }
@@ -309,6 +310,9 @@ func (s *Service) DescribeDeliveryStream(ctx context.Context, in DescribeDeliver
 	}
 	work, desc := d.describe()
 	d.run(work)
+	if in.ExclusiveStartDestinationId != "" && in.ExclusiveStartDestinationId >= DestinationID {
+		desc.Destinations = []DestinationDescription{}
+	}
 	return DescribeDeliveryStreamOutput{DeliveryStreamDescription: desc}, nil
 }
 

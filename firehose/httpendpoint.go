@@ -226,7 +226,7 @@ func (d *DeliveryStream) postSplunk(ctx context.Context, j *job) error {
 	if c.HECEndpointType == "Raw" {
 		path = "/services/collector/raw"
 	}
-	req, err := http.NewRequest(http.MethodPost, strings.TrimRight(c.HECEndpoint, "/")+path, bytes.NewReader(j.body))
+	req, err := http.NewRequest(http.MethodPost, strings.TrimRight(c.HECEndpoint, "/")+path, bytes.NewReader(j.flat()))
 	if err != nil {
 		return &deliveryError{code: "Splunk.InvalidEndpoint", msg: err.Error(), permanent: true}
 	}
