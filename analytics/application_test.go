@@ -283,3 +283,56 @@ func TestCoercionErrorGoesToErrorStream(t *testing.T) {
 		t.Fatalf("status %s", d.ApplicationDetail.ApplicationStatus)
 	}
 }
+
+func TestOutputRetriedUntilAccepted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		mock := newMock()
+		svc := New(WithClock(mock), WithRetryInterval(5*time.Second))
+		defer svc.Close()
+		var mu sync.Mutex
+		fails := 2
+		var got []string
+		svc.RegisterDestination("arn:flaky", DestinationFunc(func(_ context.Context, recs [][]byte) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if fails > 0 {
+				fails--
+				return errors.New("unavailable")
+			}
+			for _, r := range recs {
+				got = append(got, strings.TrimSpace(string(r)))
+			}
+			return nil
+		}))
+		if _, err := svc.CreateApplication(ctx, CreateApplicationInput{ApplicationName: "app", ApplicationCode: tickerCode,
+			Inputs: []Input{tickerInput()}, Outputs: []Output{{Name: "DESTINATION_SQL_STREAM",
+				DestinationSchema: DestinationSchema{RecordFormatType: RecordFormatCSV}, KinesisStreamsOutput: &KinesisStreamsOutput{ResourceARN: "arn:flaky"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "app"})
+		if err := svc.StartApplication(ctx, StartApplicationInput{ApplicationName: "app", InputConfigurations: []InputConfiguration{{
+			Id: d.ApplicationDetail.InputDescriptions[0].InputId, InputStartingPositionConfiguration: InputStartingPositionConfiguration{
+				InputStartingPosition: StartingPositionNow}}}}); err != nil {
+			t.Fatal(err)
+		}
+		app, _ := svc.Application("app")
+		_ = app.PutRecords(ctx, PutRecordsInput{Records: [][]byte{[]byte(`{"TICKER_SYMBOL":"A","PRICE":11}`)}})
+		_ = app.PutRecords(ctx, PutRecordsInput{Records: [][]byte{[]byte(`{"TICKER_SYMBOL":"B","PRICE":12}`)}})
+		check := func(want string) {
+			t.Helper()
+			mu.Lock()
+			defer mu.Unlock()
+			if strings.Join(got, ";") != want {
+				t.Fatalf("delivered %q, want %q", got, want)
+			}
+		}
+		check("")
+		mock.Add(5 * time.Second) // second attempt fails too
+		synctest.Wait()
+		check("")
+		mock.Add(5 * time.Second)
+		synctest.Wait()
+		check("A,11.0;B,12.0")
+	})
+}
