@@ -3,6 +3,7 @@ package stream_test
 import (
 	"crypto/md5"
 	"errors"
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"regexp"
@@ -149,6 +150,53 @@ func FuzzSequenceNumber(f *testing.F) {
 			wantErr(t, err, stream.ErrValidationException, "")
 		case err != nil:
 			wantErr(t, err, stream.ErrInvalidArgumentException, "")
+		}
+	})
+}
+
+// FuzzNextToken feeds ListShards and ListStreamConsumers arbitrary
+// NextTokens: only ones the Service issued are accepted, and nothing
+// panics.
+func FuzzNextToken(f *testing.F) {
+	e := fzEnv(f)
+	s := e.create("fz", 3)
+	for i := range 3 {
+		if _, err := e.svc.RegisterStreamConsumer(e.ctx, stream.RegisterStreamConsumerInput{StreamARN: s.ARN(), ConsumerName: fmt.Sprint("c", i)}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	issued := map[string]bool{}
+	ls, err := e.svc.ListShards(e.ctx, stream.ListShardsInput{StreamName: "fz", MaxResults: new(1)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	lc, err := e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: s.ARN(), MaxResults: new(1)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, tok := range []string{ls.NextToken, lc.NextToken} {
+		issued[tok] = true
+		f.Add(tok)
+		f.Add(tok[:len(tok)-3])
+	}
+	f.Add("")
+	f.Fuzz(func(t *testing.T, tok string) {
+		if tok == "" {
+			return
+		}
+		_, err := e.svc.ListShards(e.ctx, stream.ListShardsInput{NextToken: tok})
+		if err == nil && !issued[tok] {
+			t.Fatalf("ListShards accepted a token it never issued: %q", tok)
+		}
+		if err != nil && !errors.Is(err, stream.ErrInvalidArgumentException) && !errors.Is(err, stream.ErrResourceNotFoundException) {
+			t.Fatalf("ListShards(%q): %v", tok, err)
+		}
+		_, err = e.svc.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: s.ARN(), NextToken: tok})
+		if err == nil && !issued[tok] {
+			t.Fatalf("ListStreamConsumers accepted a token it never issued: %q", tok)
+		}
+		if err != nil && !errors.Is(err, stream.ErrInvalidArgumentException) {
+			t.Fatalf("ListStreamConsumers(%q): %v", tok, err)
 		}
 	})
 }
