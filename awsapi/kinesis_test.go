@@ -105,6 +105,21 @@ func TestKinesisEveryOperation(t *testing.T) {
 		e.clock.Add(time.Minute)
 		must(c.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: name, TargetShardCount: aws.Int32(4), ScalingType: types.ScalingTypeUniformScaling}))(t)
 		e.clock.Add(time.Minute)
+		open := must(c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: name, ShardFilter: &types.ShardFilter{Type: types.ShardFilterTypeAtLatest}}))(t).Shards
+		if len(open) != 4 {
+			t.Fatalf("open shards = %d, want 4", len(open))
+		}
+		must(c.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: name, ShardToMerge: open[0].ShardId, AdjacentShardToMerge: open[1].ShardId}))(t)
+		e.clock.Add(time.Minute)
+		must(c.UpdateMaxRecordSize(ctx, &kinesis.UpdateMaxRecordSizeInput{StreamARN: arn, MaxRecordSizeInKiB: aws.Int32(2048)}))(t)
+		e.clock.Add(time.Minute)
+		must(c.UpdateStreamMode(ctx, &kinesis.UpdateStreamModeInput{StreamARN: arn, StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand}}))(t)
+		e.clock.Add(time.Minute)
+		must(c.UpdateAccountSettings(ctx, &kinesis.UpdateAccountSettingsInput{MinimumThroughputBillingCommitment: &types.MinimumThroughputBillingCommitmentInput{Status: types.MinimumThroughputBillingCommitmentInputStatusEnabled}}))(t)
+		must(c.UpdateStreamWarmThroughput(ctx, &kinesis.UpdateStreamWarmThroughputInput{StreamName: name, WarmThroughputMiBps: aws.Int32(10)}))(t)
+		if sum := must(c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: name}))(t).StreamDescriptionSummary; sum.StreamModeDetails.StreamMode != types.StreamModeOnDemand || *sum.MaxRecordSizeInKiB != 2048 {
+			t.Fatalf("summary after updates = %+v", sum)
+		}
 
 		must(c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: name}))(t)
 		e.clock.Add(time.Minute)

@@ -116,6 +116,8 @@ func TestSNSEveryOperation(t *testing.T) {
 		if p := must(c.GetDataProtectionPolicy(ctx, &sns.GetDataProtectionPolicyInput{ResourceArn: arn}))(t).DataProtectionPolicy; p == nil || *p != `{"Name":"p"}` {
 			t.Fatalf("DataProtectionPolicy = %v", p)
 		}
+		must(c.AddPermission(ctx, &sns.AddPermissionInput{TopicArn: arn, Label: aws.String("l"), AWSAccountId: []string{"111122223333"}, ActionName: []string{"Publish"}}))(t)
+		must(c.RemovePermission(ctx, &sns.RemovePermissionInput{TopicArn: arn, Label: aws.String("l")}))(t)
 		topics := must(c.ListTopics(ctx, &sns.ListTopicsInput{}))(t).Topics
 		if len(topics) != 1 {
 			t.Fatalf("topics = %+v", topics)
