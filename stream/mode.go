@@ -87,6 +87,10 @@ func (svc *Service) UpdateStreamMode(ctx context.Context, in UpdateStreamModeInp
 	return nil
 }
 
+// onDemandSplitRate is OnDemandSplitBytesPerSecond; tests lower it
+// (export_test.go) so a hot window needs megabytes, not 450 MB.
+var onDemandSplitRate int64 = OnDemandSplitBytesPerSecond
+
 // demandTracker is an on-demand stream's scaling clock: the end of the
 // current window. Each shard counts the bytes written to it in the window.
 type demandTracker struct {
@@ -106,7 +110,7 @@ func (d *demandTracker) scaleLocked(s *Stream, now time.Time) {
 		return
 	}
 	at := d.windowEnd
-	limit := int64(OnDemandSplitBytesPerSecond * OnDemandScalingWindow / time.Second)
+	limit := onDemandSplitRate * int64(OnDemandScalingWindow/time.Second)
 	split := false
 	for _, sh := range slices.Clone(s.open) {
 		hot := sh.demandBytes > limit

@@ -169,15 +169,18 @@ func TestCapacityModes(t *testing.T) {
 }
 
 func TestOnDemandScaling(t *testing.T) {
+	// 1,000 bytes a second instead of 500,000: the rule is the same, the
+	// test writes 1 MB instead of 450.
+	t.Cleanup(stream.SetOnDemandSplitRate(1000))
 	e := newEnv(t, stream.WithThrottling(false))
 	s, err := e.svc.CreateStream(e.ctx, stream.CreateStreamInput{StreamName: "hot", StreamModeDetails: &stream.StreamModeDetails{StreamMode: stream.StreamModeOnDemand}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 500 KB/s for 15 minutes is 450 MB: write 460 MB to shard 0 by
-	// explicit hash key, in 1 MiB records, within one window.
-	payload := make([]byte, 1<<20-1)
-	for range 440 {
+	// 1,000 B/s for 15 minutes is 900 KB: write 1 MB to shard 0 by
+	// explicit hash key within one window.
+	payload := make([]byte, 100<<10)
+	for range 10 {
 		if _, err := s.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: "k", ExplicitHashKey: "0", Data: payload}); err != nil {
 			t.Fatal(err)
 		}
