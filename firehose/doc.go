@@ -10,7 +10,8 @@
 //			RoleARN: role, BucketARN: "arn:aws:s3:::clicks"},
 //	})
 //	_, err = out.DeliveryStream.PutRecordBatch(ctx, firehose.PutRecordBatchInput{Records: recs})
-//	mock.Add(300 * time.Second)                       // the default interval
+//	mock.Add(300 * time.Second) // the default interval: the stream's timer delivers
+//	synctest.Wait()             // (in a synctest bubble) let the timer's goroutine finish
 //	keys := svc.Bucket("arn:aws:s3:::clicks").Keys() // 2026/11/25/11/clicks-1-2026-11-25-11-04-05-<uuid>
 //
 // A [Service] is one AWS account in one region. The control-plane
@@ -110,6 +111,9 @@
 // aggregated records are de-aggregated ([AggregateKPL] builds them) and
 // transforms get kinesisRecordMetadata. PutRecord and PutRecordBatch answer
 // InvalidArgumentException on such a stream.
+//
+// Puts from other services go through [DataWriter] (for instance the
+// firehose subscriptions of package pubsub).
 //
 // # Metrics
 //
