@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -105,5 +106,15 @@ func FuzzMapping(f *testing.F) {
 		if m, err := newMapper(csv); err == nil {
 			m.mapRecord([]byte(rec))
 		}
+		// Discovery must not panic, and what it finds must map its records.
+		out, err := New().DiscoverInputSchema(context.Background(), DiscoverInputSchemaInput{SampleRecords: [][]byte{[]byte(rec)}})
+		if err != nil {
+			return
+		}
+		m, err := newMapper(out.InputSchema)
+		if err != nil {
+			t.Fatalf("discovered schema %+v is invalid: %v", out.InputSchema, err)
+		}
+		m.mapRecord([]byte(rec))
 	})
 }
