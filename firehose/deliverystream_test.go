@@ -96,6 +96,17 @@ func TestCreateRules(t *testing.T) {
 			in.ExtendedS3DestinationConfiguration.Prefix = "!{partitionKeyFromQuery:k}/"
 			in.ExtendedS3DestinationConfiguration.ErrorOutputPrefix = "e/!{firehose:error-output-type}/"
 		}, firehose.ErrInvalidArgumentException},
+		{"zero buffering with dynamic partitioning", func(in *firehose.CreateDeliveryStreamInput) {
+			c := s3(64, 0)
+			c.Prefix = "!{partitionKeyFromQuery:k}/"
+			c.ErrorOutputPrefix = "e/!{firehose:error-output-type}/"
+			c.DynamicPartitioningConfiguration = &firehose.DynamicPartitioningConfiguration{Enabled: true}
+			c.ProcessingConfiguration = &firehose.ProcessingConfiguration{Enabled: true, Processors: []firehose.Processor{
+				{Type: firehose.ProcessorMetadataExtraction, Parameters: []firehose.ProcessorParameter{
+					{ParameterName: firehose.ParamMetadataExtractionQuery, ParameterValue: "{k:.k}"},
+					{ParameterName: firehose.ParamJsonParsingEngine, ParameterValue: "JQ-1.6"}}}}}
+			in.ExtendedS3DestinationConfiguration = c
+		}, firehose.ErrInvalidArgumentException},
 		{"bad time zone", func(in *firehose.CreateDeliveryStreamInput) {
 			in.ExtendedS3DestinationConfiguration.CustomTimeZone = "Mars/Olympus"
 		}, firehose.ErrInvalidArgumentException},

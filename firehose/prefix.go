@@ -16,6 +16,9 @@ const (
 	ErrorOutputSplunkFailed           = "splunk-failed"
 	ErrorOutputSnowflakeFailed        = "snowflake-failed"
 	ErrorOutputIcebergFailed          = "iceberg-failed"
+	// ErrorOutputActivePartitionExceeded is where records of partitions
+	// beyond the active-partition quota go.
+	ErrorOutputActivePartitionExceeded = "activePartitionExceeded"
 )
 
 type segKind uint8

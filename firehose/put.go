@@ -259,8 +259,8 @@ func (d *DeliveryStream) buffer(dest *destination, backup []inRecord, out []outR
 		key := bufKey{lane: laneMain, sub: r.partition}
 		if r.partition != "" && d.buffers[key] == nil && d.partitions >= MaxActivePartitions {
 			d.metrics.add(mPartitionCountExceeded, 1)
-			failed = append(failed, failedRecord{raw: r.data, arrival: r.arrival, errorType: ErrorOutputProcessingFailed,
-				code: "DynamicPartitioning.PartitionCountExceeded", at: now,
+			failed = append(failed, failedRecord{raw: r.data, arrival: r.arrival, errorType: ErrorOutputActivePartitionExceeded,
+				code: "DynamicPartitioning.ActivePartitionsLimitExceeded", at: now,
 				message: "The number of active partitions exceeds the limit of " + itoa(MaxActivePartitions) + "."})
 			continue
 		}

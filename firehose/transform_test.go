@@ -320,7 +320,7 @@ func TestPartitionLimit(t *testing.T) {
 		e.put(d, recs[500:]...)
 		e.advance(time.Minute)
 		m, _ := d.Metrics(e.ctx)
-		if m["PartitionCountExceeded"] != 1 || len(e.bucket().Objects("errors/processing-failed/")) != 1 ||
+		if m["PartitionCountExceeded"] != 1 || len(e.bucket().Objects("errors/activePartitionExceeded/")) != 1 ||
 			e.bucket().Len() != firehose.MaxActivePartitions+1 {
 			t.Fatalf("PartitionCountExceeded %v, %d objects", m["PartitionCountExceeded"], e.bucket().Len())
 		}

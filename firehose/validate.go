@@ -387,6 +387,9 @@ func (d *destination) compileExtendedS3(path string, c *ExtendedS3DestinationCon
 		return err
 	}
 	if d.partitioned {
+		if intv == 0 {
+			return errArg("Zero buffering is not supported when dynamic partitioning is enabled.")
+		}
 		if c.ErrorOutputPrefix == "" {
 			return errArg("ErrorOutputPrefix is required when dynamic partitioning is enabled.")
 		}
