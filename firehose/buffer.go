@@ -77,8 +77,11 @@ func (c *destination) limits(l lane) (int, time.Duration) {
 	switch {
 	case l == laneMain:
 		return c.size, c.interval
-	case l == laneLambda:
+	case l == laneLambda && c.proc != nil:
 		return c.proc.lambdaBytes, c.proc.lambdaIntv
+	case l == laneLambda:
+		// Records processed under a configuration an update replaced.
+		return 1 << 20, 60 * time.Second
 	case l == laneBackup && c.backup != nil:
 		return *c.backup.BufferingHints.SizeInMBs << 20, time.Duration(*c.backup.BufferingHints.IntervalInSeconds) * time.Second
 	}
