@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"encoding/binary"
 	"math"
 	"strings"
 )
@@ -365,8 +366,10 @@ func (a *distinctAccum) result() Value { return a.inner.result() }
 
 // encodeKey encodes values into a string usable as a map key: equal
 // values (by kind and payload) give equal keys.
-func encodeKey(vs []Value) string {
-	var b strings.Builder
+func encodeKey(vs []Value) string { return string(appendKey(nil, vs)) }
+
+// appendKey appends the key encoding of vs to b.
+func appendKey(b []byte, vs []Value) []byte {
 	for _, v := range vs {
 		k := v.k
 		if k == KindDouble && v.f == math.Trunc(v.f) && math.Abs(v.f) < 1<<62 {
@@ -374,35 +377,23 @@ func encodeKey(vs []Value) string {
 			v = Int(int64(v.f))
 			k = KindBigint
 		}
-		b.WriteByte(byte(k))
+		b = append(b, byte(k))
 		switch k {
 		case KindVarchar, KindBinary:
 			n := len(v.s)
-			b.WriteByte(byte(n >> 24))
-			b.WriteByte(byte(n >> 16))
-			b.WriteByte(byte(n >> 8))
-			b.WriteByte(byte(n))
-			b.WriteString(v.s)
-		case KindDouble:
-			u := math.Float64bits(v.f)
-			for s := 56; s >= 0; s -= 8 {
-				b.WriteByte(byte(u >> s))
-			}
-		case KindNull:
+			b = append(b, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+			b = append(b, v.s...)
 		case KindRow:
 			t := v.String()
 			n := len(t)
-			b.WriteByte(byte(n >> 24))
-			b.WriteByte(byte(n >> 16))
-			b.WriteByte(byte(n >> 8))
-			b.WriteByte(byte(n))
-			b.WriteString(t)
+			b = append(b, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+			b = append(b, t...)
+		case KindDouble:
+			b = binary.BigEndian.AppendUint64(b, math.Float64bits(v.f))
+		case KindNull:
 		default:
-			u := uint64(v.i)
-			for s := 56; s >= 0; s -= 8 {
-				b.WriteByte(byte(u >> s))
-			}
+			b = binary.BigEndian.AppendUint64(b, uint64(v.i))
 		}
 	}
-	return b.String()
+	return b
 }

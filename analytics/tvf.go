@@ -411,7 +411,7 @@ func (op *etOp) emitWindow(w *etWindow, rt int64) {
 			op.e.evalErr(err, ar)
 			continue
 		}
-		gs.add(encodeKey(kv), kv, ar, args)
+		gs.add(appendKey(nil, kv), kv, ar, args)
 	}
 	if !op.grouped {
 		return

@@ -46,14 +46,16 @@ func slotArgs(slots []*aggSlot, en *env) ([][]Value, error) {
 	return out, nil
 }
 
-func (g *groupSet) add(key string, keys []Value, r row, args [][]Value) {
-	grp, ok := g.idx[key]
+// add folds a row into the group with the given key; key and keys may be
+// scratch buffers (they are copied when a group is created).
+func (g *groupSet) add(key []byte, keys []Value, r row, args [][]Value) {
+	grp, ok := g.idx[string(key)]
 	if !ok {
-		grp = &group{key: key, keys: keys, first: r, accs: make([]accum, len(g.slots))}
+		grp = &group{key: string(key), keys: append([]Value(nil), keys...), first: r, accs: make([]accum, len(g.slots))}
 		for i, s := range g.slots {
 			grp.accs[i] = s.newAccum()
 		}
-		g.idx[key] = grp
+		g.idx[grp.key] = grp
 		g.groups = append(g.groups, grp)
 	}
 	for i, a := range grp.accs {
@@ -143,6 +145,10 @@ type tumbleOp struct {
 	cur   Value
 	start int64
 	last  int64 // ROWTIME of the last row added
+	// scratch buffers reused for every row
+	kv     []Value
+	args   [][]Value
+	keyBuf []byte
 }
 
 func (qc *qctx) tumblingQuery(s *selectStmt, src *source, c *compiler, proj *projection, filter func(*env, row) bool,
@@ -179,7 +185,14 @@ func (qc *qctx) tumblingQuery(s *selectStmt, src *source, c *compiler, proj *pro
 }
 
 func (op *tumbleOp) push(en *env, r row) {
-	kv := make([]Value, len(op.keys))
+	if op.kv == nil {
+		op.kv = make([]Value, len(op.keys))
+		op.args = make([][]Value, len(op.gs.slots))
+		for i, s := range op.gs.slots {
+			op.args[i] = make([]Value, len(s.args))
+		}
+	}
+	kv := op.kv
 	for i, k := range op.keys {
 		v, err := k(en)
 		if err != nil {
@@ -188,10 +201,16 @@ func (op *tumbleOp) push(en *env, r row) {
 		}
 		kv[i] = v
 	}
-	args, err := slotArgs(op.gs.slots, en)
-	if err != nil {
-		op.e.evalErr(err, r)
-		return
+	args := op.args
+	for i, s := range op.gs.slots {
+		for j, a := range s.args {
+			v, err := a(en)
+			if err != nil {
+				op.e.evalErr(err, r)
+				return
+			}
+			args[i][j] = v
+		}
 	}
 	m := kv[op.mono]
 	if op.have {
@@ -208,7 +227,8 @@ func (op *tumbleOp) push(en *env, r row) {
 		op.have, op.cur, op.start = true, m, m.i
 	}
 	op.last = r.rowtime
-	op.gs.add(encodeKey(kv), kv, r, args)
+	op.keyBuf = appendKey(op.keyBuf[:0], kv)
+	op.gs.add(op.keyBuf, kv, r, args)
 }
 
 // flush emits the current window; at is the ROWTIME used when the window
