@@ -138,6 +138,11 @@ func (d *DeliveryStream) newJobLocked(b *buffer, now time.Time) *job {
 		j.kind, j.pending = jobTransform, b.pending
 		return j
 	case laneBackup:
+		if c.backup == nil { // the backup was configured by a configuration an update replaced
+			j.bucketARN, j.format = c.s3.BucketARN, c.s3.CompressionFormat
+			j.key = d.objectKeyLocked(c.prefix, b.first, "", nil, extension(c.s3.CompressionFormat))
+			break
+		}
 		j.bucketARN, j.format = c.backup.BucketARN, c.backup.CompressionFormat
 		j.key = d.objectKeyLocked(c.backupPfx, b.first, "", nil, extension(c.backup.CompressionFormat))
 	}
