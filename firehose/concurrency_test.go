@@ -2,6 +2,7 @@ package firehose_test
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,4 +62,48 @@ func TestConcurrentPuts(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPutsRacingUpdates switches the destination between an S3 one with a
+// Lambda processor and source backup and an HTTP endpoint while producers
+// put: nothing panics and every put succeeds.
+func TestPutsRacingUpdates(t *testing.T) {
+	ep := &endpoint{}
+	run(t, func(e *env) {
+		arn := e.svc.FunctionARN("upper")
+		e.svc.RegisterFunction(arn, upper)
+		withLambda := func() *firehose.ExtendedS3DestinationConfiguration {
+			c := s3(1, 60)
+			c.ProcessingConfiguration = lambdaConf(arn)
+			c.S3BackupMode = firehose.S3BackupEnabled
+			c.S3BackupConfiguration = &firehose.S3DestinationConfiguration{RoleARN: roleARN, BucketARN: "arn:aws:s3:::backup"}
+			return c
+		}
+		d := e.createS3("s", withLambda())
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() {
+				for i := range 100 {
+					if _, err := d.PutRecordBatch(e.ctx, firehose.PutRecordBatchInput{Records: []firehose.Record{{Data: []byte(strconv.Itoa(i))}}}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		for v := 1; v <= 6; v++ {
+			up := firehose.UpdateDestinationInput{DeliveryStreamName: "s", CurrentDeliveryStreamVersionId: strconv.Itoa(v), DestinationId: firehose.DestinationID}
+			if v%2 == 1 {
+				up.HttpEndpointDestinationUpdate = httpConf(60)
+			} else {
+				up.ExtendedS3DestinationUpdate = withLambda()
+			}
+			if err := e.svc.UpdateDestination(e.ctx, up); err != nil {
+				t.Fatal(err)
+			}
+			e.advance(10 * time.Second)
+		}
+		wg.Wait()
+		e.advance(10 * time.Minute)
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
 }
