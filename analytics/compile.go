@@ -501,7 +501,9 @@ func (qc *qctx) selectQuery(s *selectStmt) ([]column, connector, error) {
 	if !src.stream {
 		return nil, nil, codeErr(s.pos, "a pump must read a stream; %q is a table (join it with a stream instead)", tableName(s.from))
 	}
-	if !s.stream {
+	if _, isTableFunc := s.from.(*tableFunc); !s.stream && !isTableFunc {
+		// KDA's own HOTSPOTS example selects from the table function
+		// without STREAM; a plain stream needs it.
 		return nil, nil, codeErr(s.pos, "a query on a stream must be SELECT STREAM")
 	}
 	e := qc.e

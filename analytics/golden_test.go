@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -177,4 +178,74 @@ func TestGroupRank(t *testing.T) {
 		"2026-01-02 11:00:01.000 | b | 9 | 1",
 		"2026-01-02 11:00:01.000 | a | 5 | 2",
 		"2026-01-02 11:00:01.000 | c | 5 | 2")
+}
+
+// The anomaly detection application of the developer guide
+// (app-anomaly-detection): RANDOM_CUT_FOREST into a temporary stream, then
+// ORDER BY the second and the score.
+func TestGoldenAnomalyDetectionApp(t *testing.T) {
+	h := newHarness(t, `TICKER_SYMBOL VARCHAR(4), SECTOR VARCHAR(12), CHANGE DOUBLE, PRICE DOUBLE`, `
+		--Creates a temporary stream.
+		CREATE OR REPLACE STREAM "TEMP_STREAM" (
+		        "TICKER_SYMBOL"     VARCHAR(4),
+		        "SECTOR"            VARCHAR(16),
+		        "CHANGE"            DOUBLE,
+		        "PRICE"             DOUBLE,
+		        "ANOMALY_SCORE"     DOUBLE);
+
+		--Creates another stream for application output.
+		CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
+		        "TICKER_SYMBOL"     VARCHAR(4),
+		        "SECTOR"            VARCHAR(16),
+		        "CHANGE"            DOUBLE,
+		        "PRICE"             DOUBLE,
+		        "ANOMALY_SCORE"     DOUBLE);
+
+		-- Compute an anomaly score for each record in the input stream
+		-- using Random Cut Forest
+		CREATE OR REPLACE PUMP "STREAM_PUMP" AS
+		   INSERT INTO "TEMP_STREAM"
+		      SELECT STREAM "TICKER_SYMBOL", "SECTOR", "CHANGE", "PRICE", ANOMALY_SCORE
+		      FROM TABLE(RANDOM_CUT_FOREST(
+		              CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001")));
+
+		-- Sort records by descending anomaly score, insert into output stream
+		CREATE OR REPLACE PUMP "OUTPUT_PUMP" AS
+		   INSERT INTO "DESTINATION_SQL_STREAM"
+		      SELECT STREAM * FROM "TEMP_STREAM"
+		      ORDER BY FLOOR("TEMP_STREAM".ROWTIME TO SECOND), ANOMALY_SCORE DESC;`, dest)
+	for i := range 30 {
+		h.src(fmt.Sprintf("11:00:%02d.%03d", i/3, i%3*100), "AMZN", "TECH", fmt.Sprint(i%3), fmt.Sprint(100+i%5))
+	}
+	h.tick("11:00:11")
+	rows := h.rows(dest)
+	if len(rows) != 30 {
+		t.Fatalf("%d rows, want 30", len(rows))
+	}
+}
+
+// The hotspots example of the developer guide selects from the table
+// function without STREAM.
+func TestGoldenHotspotsApp(t *testing.T) {
+	h := newHarness(t, `"x" DOUBLE, "y" DOUBLE, "is_hot" VARCHAR(4)`, `
+		CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
+		    "x" DOUBLE,
+		    "y" DOUBLE,
+		    "is_hot" VARCHAR(4),
+		    HOTSPOTS_RESULT VARCHAR(10000)
+		);
+		CREATE OR REPLACE PUMP "STREAM_PUMP" AS
+		    INSERT INTO "DESTINATION_SQL_STREAM"
+		    SELECT "x", "y", "is_hot", "HOTSPOTS_RESULT"
+		    FROM TABLE (
+		        HOTSPOTS(
+		            CURSOR(SELECT STREAM "x", "y", "is_hot" FROM "SOURCE_SQL_STREAM_001"),
+		            1000,
+		            0.2,
+		            17)
+		    );`, dest)
+	h.src("11:00:00", "1", "1", "N")
+	if rows := h.rows(dest); len(rows) != 1 || !strings.HasSuffix(rows[0], `{"hotspots":[]}`) {
+		t.Fatalf("rows %q", rows)
+	}
 }
