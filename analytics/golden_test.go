@@ -249,3 +249,21 @@ func TestGoldenHotspotsApp(t *testing.T) {
 		t.Fatalf("rows %q", rows)
 	}
 }
+
+// The tumbling window query of the developer guide (tumbling-window-concepts),
+// with its ROWTIME column and its two columns both named PRICE.
+func TestGoldenTumblingWindowConcepts(t *testing.T) {
+	h := newHarness(t, `TICKER_SYMBOL VARCHAR(4), SECTOR VARCHAR(16), CHANGE REAL, PRICE REAL`, `
+		CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), min_price REAL, max_price REAL);
+		CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+		SELECT STREAM ROWTIME, Ticker_Symbol, MIN(Price) AS Price, MAX(Price) AS Price
+		FROM "SOURCE_SQL_STREAM_001"
+		GROUP BY Ticker_Symbol, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '60' SECOND);`, dest)
+	h.src("11:00:05", "AMZN", "TECH", "1", "10.5")
+	h.src("11:00:35", "AMZN", "TECH", "1", "12.25")
+	h.src("11:00:50", "QXZ", "RETAIL", "-2", "80")
+	h.tick("11:01:00")
+	h.expect(dest,
+		"2026-01-02 11:01:00.000 | AMZN | 10.5 | 12.25",
+		"2026-01-02 11:01:00.000 | QXZ | 80.0 | 80.0")
+}
