@@ -32,6 +32,9 @@ type buffer struct {
 	first    time.Time // arrival of the oldest record
 	chunks   [][]byte  // the records, concatenated, in blocks of chunkSize
 	ends     []int32   // end offset of each record in the concatenation
+	// arrivals are each record's arrival, in milliseconds after first,
+	// kept where a record can fail after buffering (see keepsArrivals).
+	arrivals []int32
 	keys     map[string]string
 	due      deadline
 	// pending holds the records of a laneLambda buffer, with their
@@ -72,6 +75,17 @@ func deadlineLess(a, b deadline) bool {
 	return a.seq < b.seq
 }
 
+// keepsArrivals reports whether records can fail after buffering (on
+// their way to an HTTP-like destination or in format conversion), where
+// each failed record reports its own arrival.
+func (c *destination) keepsArrivals() bool {
+	switch c.kind {
+	case kindHTTP, kindElasticsearch, kindOpenSearch, kindOpenSearchServerless, kindSplunk:
+		return true
+	}
+	return c.convert != nil
+}
+
 // limits returns the size and interval of a lane's buffers.
 func (c *destination) limits(l lane) (int, time.Duration) {
 	switch {
@@ -105,6 +119,9 @@ func (d *DeliveryStream) appendLocked(key bufKey, keys map[string]string, data [
 		}
 	}
 	b.add(data)
+	if key.lane == laneMain && d.dest.keepsArrivals() {
+		b.arrivals = append(b.arrivals, int32(arrival.Sub(b.first).Milliseconds()))
+	}
 	size, _ := d.dest.limits(key.lane)
 	if b.size >= size || key.lane == laneMain && d.dest.kind == kindHTTP && len(b.ends) >= MaxHTTPRecords {
 		jobs = append(jobs, d.flushLocked(b, now))

@@ -94,14 +94,14 @@ func compileConversion(cfg *DataFormatConversionConfiguration) (*converter, erro
 
 // convert returns the Parquet file of the records that convert (nil if
 // none does), and the records that do not.
-func (c *converter) convert(recs [][]byte, first time.Time, now time.Time) ([]byte, []failedRecord) {
+func (c *converter) convert(recs [][]byte, arrival func(int) time.Time, now time.Time) ([]byte, []failedRecord) {
 	var rows []parquet.Row
 	var failed []failedRecord
 	fields := c.schema.Fields()
-	for _, rec := range recs {
+	for i, rec := range recs {
 		row, err := c.row(rec, fields)
 		if err != "" {
-			failed = append(failed, failedRecord{raw: rec, arrival: first, errorType: ErrorOutputFormatConversionFailed,
+			failed = append(failed, failedRecord{raw: rec, arrival: arrival(i), errorType: ErrorOutputFormatConversionFailed,
 				code: "DataFormatConversion.MalformedData", message: err, attempts: 1, at: now, table: c.table})
 			continue
 		}
@@ -113,18 +113,18 @@ func (c *converter) convert(recs [][]byte, first time.Time, now time.Time) ([]by
 	var buf bytes.Buffer
 	w := parquet.NewWriter(&buf, c.schema, c.codec)
 	if _, err := w.WriteRows(rows); err != nil {
-		return nil, append(failed, convertAll(recs, first, now, c.table, err.Error())...)
+		return nil, append(failed, convertAll(recs, arrival, now, c.table, err.Error())...)
 	}
 	if err := w.Close(); err != nil {
-		return nil, append(failed, convertAll(recs, first, now, c.table, err.Error())...)
+		return nil, append(failed, convertAll(recs, arrival, now, c.table, err.Error())...)
 	}
 	return buf.Bytes(), failed
 }
 
-func convertAll(recs [][]byte, first, now time.Time, table *SchemaConfiguration, msg string) []failedRecord {
+func convertAll(recs [][]byte, arrival func(int) time.Time, now time.Time, table *SchemaConfiguration, msg string) []failedRecord {
 	out := make([]failedRecord, len(recs))
 	for i, r := range recs {
-		out[i] = failedRecord{raw: r, arrival: first, errorType: ErrorOutputFormatConversionFailed,
+		out[i] = failedRecord{raw: r, arrival: arrival(i), errorType: ErrorOutputFormatConversionFailed,
 			code: "DataFormatConversion.ParquetWriteFailed", message: msg, attempts: 1, at: now, table: table}
 	}
 	return out

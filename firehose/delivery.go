@@ -35,7 +35,8 @@ type job struct {
 	chunks    [][]byte // the records in blocks, until flat joins them
 	size      int      // len of the concatenation
 	ends      []int32
-	payload   []byte // encoded (converted, compressed) body, once made
+	arrivals  []int32 // see buffer.arrivals
+	payload   []byte  // encoded (converted, compressed) body, once made
 	format    CompressionFormat
 	convert   bool
 	first     time.Time
@@ -70,11 +71,16 @@ func (j *job) keepOnly(recs [][]byte, keep []int) {
 	var body []byte
 	ends := make([]int32, 0, len(keep))
 	docs := make([]int, 0, len(keep))
+	var arrivals []int32
 	for _, i := range keep {
 		body = append(body, recs[i]...)
 		ends = append(ends, int32(len(body)))
 		docs = append(docs, j.docIndex(i))
+		if i < len(j.arrivals) {
+			arrivals = append(arrivals, j.arrivals[i])
+		}
 	}
+	j.arrivals = arrivals
 	j.body, j.chunks, j.size, j.ends, j.docs, j.records, j.payload = body, nil, len(body), ends, docs, len(keep), nil
 }
 
@@ -95,6 +101,14 @@ func (j *job) flat() []byte {
 	return j.body
 }
 
+// arrivalOf returns the arrival of the job's i-th record.
+func (j *job) arrivalOf(i int) time.Time {
+	if i < len(j.arrivals) {
+		return j.first.Add(time.Duration(j.arrivals[i]) * time.Millisecond)
+	}
+	return j.first
+}
+
 // recordsOf returns the job's records.
 func (j *job) recordsOf() [][]byte {
 	body := j.flat()
@@ -110,7 +124,8 @@ func (j *job) recordsOf() [][]byte {
 // newJobLocked turns a closed buffer into its delivery. d.mu must be held.
 func (d *DeliveryStream) newJobLocked(b *buffer, now time.Time) *job {
 	c := d.dest
-	j := &job{lane: b.key.lane, dest: c, chunks: b.chunks, size: b.size, ends: b.ends, first: b.first, records: len(b.ends), started: now, ackID: -1}
+	j := &job{lane: b.key.lane, dest: c, chunks: b.chunks, size: b.size, ends: b.ends, arrivals: b.arrivals, first: b.first,
+		records: len(b.ends), started: now, ackID: -1}
 	switch b.key.lane {
 	case laneMain:
 		switch c.kind {
@@ -253,7 +268,7 @@ func (d *DeliveryStream) putObject(ctx context.Context, j *job) error {
 		body := j.flat()
 		if j.convert && j.lane == laneMain {
 			var failed []failedRecord
-			body, failed = j.dest.convert.convert(j.recordsOf(), j.first, d.svc.cfg.clock.Now())
+			body, failed = j.dest.convert.convert(j.recordsOf(), j.arrivalOf, d.svc.cfg.clock.Now())
 			if len(failed) > 0 {
 				d.mu.Lock()
 				now := d.mono.Now(d.svc.cfg.clock)
@@ -298,7 +313,7 @@ func (d *DeliveryStream) giveUpLocked(j *job, err error, now time.Time) []*job {
 	recs := j.recordsOf()
 	fs := make([]failedRecord, len(recs))
 	for i, r := range recs {
-		fs[i] = failedRecord{raw: r, arrival: j.first, errorType: typ, code: code, message: err.Error(),
+		fs[i] = failedRecord{raw: r, arrival: j.arrivalOf(i), errorType: typ, code: code, message: err.Error(),
 			attempts: j.attempts, at: now, dataID: j.requestID}
 		if j.kind == jobOpenSearch {
 			fs[i].esIndex, fs[i].esType = indexName(j.dest.os, j.first), j.dest.os.TypeName

@@ -179,9 +179,6 @@
 //     only put a stream with a Decompression processor accepts.
 //   - The Direct PUT throughput quotas are enforced only with
 //     [WithThrottling](true), counted per second of the clock.
-//   - Records that fail after buffering (delivery to an HTTP endpoint,
-//     OpenSearch or Splunk, format conversion) report as their
-//     arrivalTimestamp the arrival of the oldest record of their buffer.
 //   - Evaluated prefixes longer than 512 characters are not rejected.
 //   - MSKAsSource and DatabaseAsSource are rejected.
 //   - Delete drops buffered records at once (AWS makes no delivery

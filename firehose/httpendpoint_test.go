@@ -449,3 +449,30 @@ func TestSplunkAcknowledgementTimeout(t *testing.T) {
 		}
 	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
 }
+
+func TestFailedRecordsKeepTheirArrival(t *testing.T) {
+	ep := &endpoint{statuses: []int{500}}
+	run(t, func(e *env) {
+		d := e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "web", HttpEndpointDestinationConfiguration: httpConf(0)})
+		e.put(d, "first")
+		e.advance(20 * time.Second)
+		e.put(d, "second")
+		e.advance(40 * time.Second) // the buffer's 60 s: one attempt, no retry time
+		e.advance(5 * time.Minute)  // the error output's buffer
+		objs := e.bucket().Objects("failed/")
+		if len(objs) != 1 {
+			t.Fatalf("keys = %v", e.bucket().Keys())
+		}
+		var got []int64
+		for _, line := range strings.Split(strings.TrimSpace(string(objs[0].Body)), "\n") {
+			var r struct{ ArrivalTimestamp int64 }
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, r.ArrivalTimestamp)
+		}
+		if len(got) != 2 || got[0] != epoch.UnixMilli() || got[1] != epoch.Add(20*time.Second).UnixMilli() {
+			t.Fatalf("arrivalTimestamps = %v", got)
+		}
+	}, firehose.WithHTTPClient(&http.Client{Transport: ep}))
+}
