@@ -59,7 +59,9 @@
 //
 // [Service.Open] creates and starts an application on one input;
 // [Application.AddQuery] registers a [Query] (From, Where, Select, GroupBy,
-// Having, and a [Tumbling], [Sliding] or [Stagger] window) built from
+// Having, and a [Tumbling], [Sliding] or [Stagger] window on ROWTIME, or an
+// [EventTumbling], [EventHopping] or [EventSession] window on an event-time
+// column with a watermark delay) built from
 // [Col], [Lit], [Call], [Count], [Avg] and the operator functions, and
 // returns a [Reader] of its typed rows. Queries and SQL pumps share the
 // same engine.

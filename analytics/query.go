@@ -119,13 +119,47 @@ type Stagger struct {
 	PartitionBy []Expr
 }
 
-func (Tumbling) isWindow() {}
-func (Sliding) isWindow()  {}
-func (Stagger) isWindow()  {}
+// EventTumbling groups rows by GroupBy within epoch-aligned windows of
+// Size on the event-time Column (a TIMESTAMP), emitted when the watermark
+// (the largest event time seen minus Delay) reaches their end; later rows
+// of a fired window go to error_stream. Use [WindowStart] and [WindowEnd]
+// in Select.
+type EventTumbling struct {
+	Column string
+	Size   time.Duration
+	Delay  time.Duration
+}
 
-// WindowStart is the start of the current tumbling window (the STEP
-// expression a Tumbling window groups by); use it in a Tumbling query's
-// Select.
+// EventHopping is EventTumbling with windows of Size starting every Slide
+// (Size a multiple of Slide): a row counts in Size/Slide windows.
+type EventHopping struct {
+	Column string
+	Slide  time.Duration
+	Size   time.Duration
+	Delay  time.Duration
+}
+
+// EventSession groups rows of the same PartitionBy key whose event times
+// are less than Gap apart.
+type EventSession struct {
+	Column      string
+	Gap         time.Duration
+	Delay       time.Duration
+	PartitionBy []Expr
+}
+
+func (Tumbling) isWindow()      {}
+func (Sliding) isWindow()       {}
+func (Stagger) isWindow()       {}
+func (EventTumbling) isWindow() {}
+func (EventHopping) isWindow()  {}
+func (EventSession) isWindow()  {}
+
+// WindowEnd is the end of the current event-time window.
+func WindowEnd() Expr { return Expr{&funcCall{name: "$WINDOW_END"}} }
+
+// WindowStart is the start of the current window of a Tumbling query (the
+// STEP expression it groups by) or of an event-time query.
 func WindowStart() Expr { return Expr{&funcCall{name: "$WINDOW_START"}} }
 
 // Query is a continuous query over one in-application stream.
@@ -138,18 +172,66 @@ type Query struct {
 	Having  Expr
 }
 
-// toSelect builds the SQL syntax tree of q.
-func (q Query) toSelect() (*selectStmt, error) {
+// eventSpec is the event-time column and delay of a Go query: the query
+// reads a hidden copy of its stream that declares the watermark.
+type eventSpec struct {
+	col    string
+	delay  int64
+	hidden string
+}
+
+// toSelect builds the SQL syntax tree of q; name names the query.
+func (q Query) toSelect(name string) (*selectStmt, *eventSpec, error) {
 	if q.From == "" || len(q.Select) == 0 {
-		return nil, errorf(ErrInvalidArgumentException, "a Query needs From and Select")
+		return nil, nil, errorf(ErrInvalidArgumentException, "a Query needs From and Select")
 	}
 	s := &selectStmt{stream: true, from: &streamRef{name: q.From}, where: q.Where.x, having: q.Having.x}
 	var win *windowSpec
-	var step expr
+	var step, start, end expr
+	var ev *eventSpec
+	event := func(col string, delay time.Duration, fn string, args ...expr) error {
+		if col == "" || delay < 0 {
+			return errorf(ErrInvalidArgumentException, "an event-time window needs a Column and a non-negative Delay")
+		}
+		for _, a := range args {
+			if l, ok := a.(*literal); ok && l.v.i <= 0 {
+				return errorf(ErrInvalidArgumentException, "event-time window sizes must be positive")
+			}
+		}
+		ev = &eventSpec{col: col, delay: delay.Milliseconds(), hidden: "$" + name}
+		ta := &tableArg{name: ev.hidden}
+		if fn == "SESSION" {
+			if w, ok := q.Window.(EventSession); ok {
+				for _, p := range w.PartitionBy {
+					ta.partition = append(ta.partition, p.x)
+				}
+			}
+		}
+		s.from = &tableFunc{name: fn, args: append([]expr{ta, &descriptorExpr{col: col}}, args...)}
+		start, end = &colRef{name: "window_start"}, &colRef{name: "window_end"}
+		s.groupBy = []expr{start, end}
+		for _, g := range q.GroupBy {
+			s.groupBy = append(s.groupBy, g.x)
+		}
+		return nil
+	}
+	iv := func(d time.Duration) expr { return &literal{v: Interval(d)} }
 	switch w := q.Window.(type) {
+	case EventTumbling:
+		if err := event(w.Column, w.Delay, "TUMBLE", iv(w.Size)); err != nil {
+			return nil, nil, err
+		}
+	case EventHopping:
+		if err := event(w.Column, w.Delay, "HOP", iv(w.Slide), iv(w.Size)); err != nil {
+			return nil, nil, err
+		}
+	case EventSession:
+		if err := event(w.Column, w.Delay, "SESSION", iv(w.Gap)); err != nil {
+			return nil, nil, err
+		}
 	case Tumbling:
 		if w.Size <= 0 {
-			return nil, errorf(ErrInvalidArgumentException, "Tumbling.Size must be positive")
+			return nil, nil, errorf(ErrInvalidArgumentException, "Tumbling.Size must be positive")
 		}
 		step = &funcCall{name: "STEP", args: []expr{&colRef{qualifier: q.From, name: "ROWTIME"}, &literal{v: Interval(w.Size)}}}
 		for _, g := range q.GroupBy {
@@ -164,14 +246,14 @@ func (q Query) toSelect() (*selectStmt, error) {
 		case w.Range > 0 && w.Rows == 0:
 			win.n = w.Range.Milliseconds()
 		default:
-			return nil, errorf(ErrInvalidArgumentException, "Sliding needs exactly one of Range and Rows")
+			return nil, nil, errorf(ErrInvalidArgumentException, "Sliding needs exactly one of Range and Rows")
 		}
 		for _, p := range w.PartitionBy {
 			win.partition = append(win.partition, p.x)
 		}
 	case Stagger:
 		if w.Range <= 0 || len(w.PartitionBy) == 0 {
-			return nil, errorf(ErrInvalidArgumentException, "Stagger needs a positive Range and PartitionBy")
+			return nil, nil, errorf(ErrInvalidArgumentException, "Stagger needs a positive Range and PartitionBy")
 		}
 		s.stagger = &staggerSpec{rng: w.Range.Milliseconds()}
 		for _, p := range w.PartitionBy {
@@ -179,31 +261,37 @@ func (q Query) toSelect() (*selectStmt, error) {
 		}
 	case nil:
 		if len(q.GroupBy) > 0 {
-			return nil, errorf(ErrInvalidArgumentException, "GroupBy needs a Tumbling window")
+			return nil, nil, errorf(ErrInvalidArgumentException, "GroupBy needs a Tumbling or event-time window")
 		}
+	}
+	if start == nil {
+		start = step
 	}
 	for _, c := range q.Select {
 		if c.Expr.x == nil || c.Name == "" {
-			return nil, errorf(ErrInvalidArgumentException, "every Column needs a Name and an Expr")
+			return nil, nil, errorf(ErrInvalidArgumentException, "every Column needs a Name and an Expr")
 		}
-		x := rewriteQueryExpr(c.Expr.x, win, step)
+		x := rewriteQueryExpr(c.Expr.x, win, start, end)
 		s.items = append(s.items, selectItem{e: x, alias: c.Name})
 	}
-	return s, nil
+	return s, ev, nil
 }
 
 // rewriteQueryExpr puts the sliding window on aggregates and resolves
-// WindowStart.
-func rewriteQueryExpr(x expr, win *windowSpec, step expr) expr {
+// WindowStart and WindowEnd.
+func rewriteQueryExpr(x expr, win *windowSpec, start, end expr) expr {
 	switch x := x.(type) {
 	case *funcCall:
-		if x.name == "$WINDOW_START" && step != nil {
-			return step
+		if x.name == "$WINDOW_START" && start != nil {
+			return start
+		}
+		if x.name == "$WINDOW_END" && end != nil {
+			return end
 		}
 		c := *x
 		c.args = make([]expr, len(x.args))
 		for i, a := range x.args {
-			c.args[i] = rewriteQueryExpr(a, win, step)
+			c.args[i] = rewriteQueryExpr(a, win, start, end)
 		}
 		if win != nil && (aggregates[c.name] || windowOnly[c.name]) && c.over == nil {
 			c.over = win
@@ -211,11 +299,11 @@ func rewriteQueryExpr(x expr, win *windowSpec, step expr) expr {
 		return &c
 	case *binaryExpr:
 		c := *x
-		c.l, c.r = rewriteQueryExpr(x.l, win, step), rewriteQueryExpr(x.r, win, step)
+		c.l, c.r = rewriteQueryExpr(x.l, win, start, end), rewriteQueryExpr(x.r, win, start, end)
 		return &c
 	case *unaryExpr:
 		c := *x
-		c.x = rewriteQueryExpr(x.x, win, step)
+		c.x = rewriteQueryExpr(x.x, win, start, end)
 		return &c
 	}
 	return x
@@ -223,8 +311,10 @@ func rewriteQueryExpr(x expr, win *windowSpec, step expr) expr {
 
 // goQuery is a Query registered on an application: its output stream.
 type goQuery struct {
-	name string
-	sel  *selectStmt
+	name  string
+	sel   *selectStmt
+	event *eventSpec
+	from  string
 }
 
 // addGoQuery compiles a Go query into e: an in-application stream name fed
@@ -234,6 +324,20 @@ func (e *engine) addGoQuery(gq goQuery) error {
 		return errorf(ErrInvalidArgumentException, "in-application stream %q already exists", gq.name)
 	}
 	qc := &qctx{e: e, pump: gq.name}
+	if ev := gq.event; ev != nil {
+		// A hidden copy of the stream that declares the watermark.
+		src, ok := e.streams[gq.from]
+		if !ok || src.table || src.system {
+			return codeErr(Pos{}, "stream %q not found", gq.from)
+		}
+		idx := src.colIndex(ev.col)
+		if idx < 0 || src.cols[idx].typ.kind != KindTimestamp {
+			return codeErr(Pos{}, "event-time column %q must be a TIMESTAMP column of %q", ev.col, gq.from)
+		}
+		h := &inStream{name: ev.hidden, cols: src.cols, wm: &watermarkDef{col: ev.col, delay: ev.delay}, wmIdx: idx}
+		e.addStream(h)
+		qc.subscribe(src, func(r row) { e.insert(h, r) })
+	}
 	cols, conn, err := qc.query(gq.sel)
 	if err != nil {
 		return err
@@ -256,11 +360,11 @@ func (a *Application) AddQuery(ctx context.Context, name string, q Query) (*Read
 	if !validName(name) {
 		return nil, errorf(ErrInvalidArgumentException, "a query name must be 1 to %d characters", maxNameLength)
 	}
-	sel, err := q.toSelect()
+	sel, ev, err := q.toSelect(name)
 	if err != nil {
 		return nil, err
 	}
-	gq := goQuery{name: name, sel: sel}
+	gq := goQuery{name: name, sel: sel, event: ev, from: q.From}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	probe, err := a.buildEngine(a.code, a.refData)

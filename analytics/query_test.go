@@ -69,3 +69,38 @@ func TestGoQueryAPI(t *testing.T) {
 		t.Fatalf("aggregate without window: %v", err)
 	}
 }
+
+func TestGoQueryEventTime(t *testing.T) {
+	ctx := context.Background()
+	svc := New(WithClock(newMock()))
+	defer svc.Close()
+	in := tickerInput()
+	in.InputSchema.RecordColumns = append(in.InputSchema.RecordColumns, RecordColumn{Name: "EVENT_TIME", SqlType: "TIMESTAMP", Mapping: "$.ts"})
+	app, err := svc.Open(ctx, "ev", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := app.AddQuery(ctx, "PER_10S", Query{
+		From:    "SOURCE_SQL_STREAM_001",
+		Select:  []Column{{"WS", WindowStart()}, {"WE", WindowEnd()}, {"TICKER", Col("TICKER_SYMBOL")}, {"N", Count()}},
+		GroupBy: []Expr{Col("TICKER_SYMBOL")},
+		Window:  EventTumbling{Column: "EVENT_TIME", Size: 10 * time.Second, Delay: 2 * time.Second},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range []string{
+		`{"TICKER_SYMBOL":"A","PRICE":1,"ts":"2026-01-02 10:00:01"}`,
+		`{"TICKER_SYMBOL":"A","PRICE":1,"ts":"2026-01-02 10:00:09"}`,
+		`{"TICKER_SYMBOL":"A","PRICE":1,"ts":"2026-01-02 10:00:05"}`, // out of order, within the delay
+		`{"TICKER_SYMBOL":"A","PRICE":1,"ts":"2026-01-02 10:00:12"}`, // watermark 10:00:10
+	} {
+		if err := app.PutRecords(ctx, PutRecordsInput{Records: [][]byte{[]byte(rec)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	row, ok, _ := r.TryNext(ctx)
+	if !ok || row.String()[26:] != "2026-01-02 10:00:00.000 | 2026-01-02 10:00:10.000 | A | 3" {
+		t.Fatalf("row %v %v", row, ok)
+	}
+}
