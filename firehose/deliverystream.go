@@ -51,6 +51,7 @@ type DeliveryStream struct {
 	dest      *destination
 	source    *KinesisStreamSourceConfiguration
 	sourceAt  time.Time
+	directPut *DirectPutSourceConfiguration
 	enc       encryption
 	tags      map[string]string
 
@@ -202,6 +203,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in CreateDeliveryStr
 		updatedAt: now,
 		dest:      dest,
 		source:    in.KinesisStreamSourceConfiguration,
+		directPut: clone(in.DirectPutSourceConfiguration),
 		tags:      map[string]string{},
 		buffers:   map[bufKey]*buffer{},
 		deadlines: btree.NewG(btreeDegree, deadlineLess),
@@ -270,9 +272,12 @@ type DeliveryStreamDescription struct {
 	HasMoreDestinations bool
 }
 
-// SourceDescription describes the Kinesis source of a delivery stream.
+// SourceDescription describes the source of a delivery stream: its
+// Kinesis stream, or the throughput hint of a DirectPut stream that gave
+// one.
 type SourceDescription struct {
 	KinesisStreamSourceDescription *KinesisStreamSourceDescription
+	DirectPutSourceDescription     *DirectPutSourceConfiguration
 }
 
 // KinesisStreamSourceDescription describes a Kinesis source.
@@ -333,6 +338,9 @@ func (d *DeliveryStream) describe() ([]*job, DeliveryStreamDescription) {
 	}
 	if d.typ == DirectPut {
 		desc.DeliveryStreamEncryptionConfiguration = d.enc.describe(now)
+	}
+	if d.directPut != nil {
+		desc.Source = &SourceDescription{DirectPutSourceDescription: clone(d.directPut)}
 	}
 	if d.source != nil {
 		desc.Source = &SourceDescription{KinesisStreamSourceDescription: &KinesisStreamSourceDescription{

@@ -38,6 +38,15 @@ func TestCreateDescribe(t *testing.T) {
 		if enc := desc.DeliveryStreamEncryptionConfiguration; enc == nil || enc.Status != firehose.EncryptionDisabled {
 			t.Errorf("encryption = %+v", enc)
 		}
+		if desc.Source != nil {
+			t.Errorf("source = %+v, want none", desc.Source)
+		}
+		e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "hinted", ExtendedS3DestinationConfiguration: &firehose.ExtendedS3DestinationConfiguration{RoleARN: roleARN, BucketARN: bucketARN},
+			DirectPutSourceConfiguration: &firehose.DirectPutSourceConfiguration{ThroughputHintInMBs: 20}})
+		d, _ = e.svc.DescribeDeliveryStream(e.ctx, firehose.DescribeDeliveryStreamInput{DeliveryStreamName: "hinted"})
+		if src := d.DeliveryStreamDescription.Source; src == nil || src.DirectPutSourceDescription.ThroughputHintInMBs != 20 {
+			t.Errorf("source = %+v", src)
+		}
 	})
 }
 
