@@ -42,6 +42,7 @@ type Application struct {
 	inputs      []*appInput
 	outputs     []*appOutput
 	refs        []*appRef
+	logging     []*appLogging
 	tags        map[string]string
 	seed        uint64 // from the Service's WithRand source
 	nextID      int
@@ -265,6 +266,10 @@ func (a *Application) detailLocked() ApplicationDetail {
 	for _, r := range a.refs {
 		d.ReferenceDataSourceDescriptions = append(d.ReferenceDataSourceDescriptions,
 			ReferenceDataSourceDescription{ReferenceId: r.id, ReferenceDataSource: r.cfg})
+	}
+	for _, l := range a.logging {
+		d.CloudWatchLoggingOptionDescriptions = append(d.CloudWatchLoggingOptionDescriptions,
+			CloudWatchLoggingOptionDescription{CloudWatchLoggingOptionId: l.id, CloudWatchLoggingOption: l.cfg})
 	}
 	return d
 }

@@ -25,6 +25,7 @@
 // TRIM_HORIZON, LAST_STOPPED_POINT) and StopApplication,
 // Add/DeleteApplicationInputProcessingConfiguration, AddApplicationInput,
 // Add/DeleteApplicationOutput, Add/DeleteApplicationReferenceDataSource,
+// Add/DeleteApplicationCloudWatchLoggingOption (recorded, not written to),
 // DiscoverInputSchema and the tagging operations. Every configuration
 // change needs the current ApplicationVersionId and bumps it (else
 // ErrConcurrentModificationException). Statuses move READY -> STARTING ->
@@ -156,8 +157,8 @@
 //   - window.go, join.go, tvf.go: tumbling, stagger, sliding and ORDER BY;
 //     joins; window table functions and the *_ITEMS_TUMBLING functions.
 //   - mapping.go, discover.go: JSON and CSV input mapping, DiscoverInputSchema.
-//   - service.go, application.go, types.go, runtime.go: the control plane,
-//     ingestion, outputs, readers and the timer.
+//   - service.go, application.go, types.go, runtime.go, logging.go: the
+//     control plane, ingestion, outputs, readers and the timer.
 //   - logparse.go: the log-parsing functions. rcf.go: RANDOM_CUT_FOREST
 //     and HOTSPOTS. grouprank.go: GROUP_RANK.
 //   - query.go: the Go API. adapters.go: stream and firehose destinations.

@@ -198,6 +198,12 @@ func (s *Service) CreateApplication(ctx context.Context, in CreateApplicationInp
 		}
 		a.outputs = append(a.outputs, ao)
 	}
+	for _, l := range in.CloudWatchLoggingOptions {
+		if l.LogStreamARN == "" || l.RoleARN == "" {
+			return CreateApplicationOutput{}, errorf(ErrInvalidArgumentException, "CloudWatchLoggingOption needs a LogStreamARN and a RoleARN")
+		}
+		a.logging = append(a.logging, &appLogging{id: a.newID(), cfg: l})
+	}
 	if err := a.validateCode(in.ApplicationCode); err != nil {
 		return CreateApplicationOutput{}, err
 	}

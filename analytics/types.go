@@ -142,12 +142,13 @@ type S3ReferenceDataSource struct {
 
 // CreateApplicationInput is the input of [Service.CreateApplication].
 type CreateApplicationInput struct {
-	ApplicationName        string
-	ApplicationDescription string
-	ApplicationCode        string
-	Inputs                 []Input
-	Outputs                []Output
-	Tags                   []Tag
+	ApplicationName          string
+	ApplicationDescription   string
+	ApplicationCode          string
+	Inputs                   []Input
+	Outputs                  []Output
+	CloudWatchLoggingOptions []CloudWatchLoggingOption
+	Tags                     []Tag
 }
 
 // CreateApplicationOutput is the output of [Service.CreateApplication].
@@ -170,17 +171,18 @@ type DescribeApplicationOutput struct {
 
 // ApplicationDetail is the whole configuration of an application.
 type ApplicationDetail struct {
-	ApplicationName                 string
-	ApplicationDescription          string
-	ApplicationARN                  string
-	ApplicationStatus               ApplicationStatus
-	CreateTimestamp                 time.Time
-	LastUpdateTimestamp             time.Time
-	InputDescriptions               []InputDescription
-	OutputDescriptions              []OutputDescription
-	ReferenceDataSourceDescriptions []ReferenceDataSourceDescription
-	ApplicationCode                 string
-	ApplicationVersionId            int64
+	ApplicationName                     string
+	ApplicationDescription              string
+	ApplicationARN                      string
+	ApplicationStatus                   ApplicationStatus
+	CreateTimestamp                     time.Time
+	LastUpdateTimestamp                 time.Time
+	InputDescriptions                   []InputDescription
+	OutputDescriptions                  []OutputDescription
+	ReferenceDataSourceDescriptions     []ReferenceDataSourceDescription
+	CloudWatchLoggingOptionDescriptions []CloudWatchLoggingOptionDescription
+	ApplicationCode                     string
+	ApplicationVersionId                int64
 }
 
 // InputDescription describes a configured input.

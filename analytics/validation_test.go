@@ -107,3 +107,30 @@ func TestApproximateArrivalTime(t *testing.T) {
 		t.Fatalf("row %v %v", row, ok)
 	}
 }
+
+func TestCloudWatchLoggingOptions(t *testing.T) {
+	ctx := context.Background()
+	svc := New(WithClock(newMock()))
+	defer svc.Close()
+	if _, err := svc.CreateApplication(ctx, CreateApplicationInput{ApplicationName: "l",
+		CloudWatchLoggingOptions: []CloudWatchLoggingOption{{LogStreamARN: "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s", RoleARN: "arn:aws:iam::123456789012:role/r"}}}); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "l"})
+	opts := d.ApplicationDetail.CloudWatchLoggingOptionDescriptions
+	if len(opts) != 1 {
+		t.Fatalf("options %+v", opts)
+	}
+	if err := svc.DeleteApplicationCloudWatchLoggingOption(ctx, DeleteApplicationCloudWatchLoggingOptionInput{ApplicationName: "l",
+		CurrentApplicationVersionId: 1, CloudWatchLoggingOptionId: opts[0].CloudWatchLoggingOptionId}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.AddApplicationCloudWatchLoggingOption(ctx, AddApplicationCloudWatchLoggingOptionInput{ApplicationName: "l",
+		CurrentApplicationVersionId: 2, CloudWatchLoggingOption: CloudWatchLoggingOption{LogStreamARN: "x", RoleARN: "y"}}); err != nil {
+		t.Fatal(err)
+	}
+	d, _ = svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "l"})
+	if d.ApplicationDetail.ApplicationVersionId != 3 || len(d.ApplicationDetail.CloudWatchLoggingOptionDescriptions) != 1 {
+		t.Fatalf("detail %+v", d.ApplicationDetail)
+	}
+}
