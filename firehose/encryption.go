@@ -2,8 +2,11 @@ package firehose
 
 import (
 	"context"
+	"regexp"
 	"time"
 )
+
+var kmsKeyARNRE = regexp.MustCompile(`^arn:.*:kms:[a-zA-Z0-9\-]+:\d{12}:(key|alias)/[a-zA-Z_0-9+=,.@\-_/]+$`)
 
 // EncryptionStatus is the state of a delivery stream's server-side
 // encryption.
@@ -73,6 +76,10 @@ func validateEncryption(in DeliveryStreamEncryptionConfigurationInput) error {
 	case CustomerManagedCMK:
 		if in.KeyARN == "" {
 			return errArg("KeyARN is required when KeyType is CUSTOMER_MANAGED_CMK.")
+		}
+		if !kmsKeyARNRE.MatchString(in.KeyARN) {
+			return errValidation("deliveryStreamEncryptionConfigurationInput.keyARN", "'"+in.KeyARN+"'",
+				"Member must satisfy regular expression pattern: arn:.*:kms:[a-zA-Z0-9\\-]+:\\d{12}:(key|alias)/[a-zA-Z_0-9+=,.@\\-_/]+")
 		}
 	default:
 		return errValidation("deliveryStreamEncryptionConfigurationInput.keyType", "'"+string(in.KeyType)+"'",

@@ -220,3 +220,22 @@ func TestUpdateRules(t *testing.T) {
 		})
 	}
 }
+
+func TestCustomerManagedKey(t *testing.T) {
+	run(t, func(e *env) {
+		e.createS3("s", s3(1, 60))
+		start := func(arn string) error {
+			return e.svc.StartDeliveryStreamEncryption(e.ctx, firehose.StartDeliveryStreamEncryptionInput{DeliveryStreamName: "s",
+				DeliveryStreamEncryptionConfigurationInput: &firehose.DeliveryStreamEncryptionConfigurationInput{KeyType: firehose.CustomerManagedCMK, KeyARN: arn}})
+		}
+		wantErr(t, start("not-an-arn"), firehose.ErrValidationException, "")
+		key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		if err := start(key); err != nil {
+			t.Fatal(err)
+		}
+		out, _ := e.svc.DescribeDeliveryStream(e.ctx, firehose.DescribeDeliveryStreamInput{DeliveryStreamName: "s"})
+		if enc := out.DeliveryStreamDescription.DeliveryStreamEncryptionConfiguration; enc.KeyARN != key || enc.KeyType != firehose.CustomerManagedCMK || enc.Status != firehose.EncryptionEnabled {
+			t.Fatalf("encryption = %+v", enc)
+		}
+	})
+}
