@@ -41,7 +41,6 @@
 //   - SQS and SNS AddPermission and RemovePermission succeed for a queue or
 //     topic that exists and change nothing: the native packages keep no
 //     permissions.
-//   - SubscribeToShard is served over JSON only, not CBOR.
 //   - Signatures are not verified and credentials select nothing: one
 //     handler is one account in one region, those of its services.
 //   - A request whose client goes away before the answer gets an

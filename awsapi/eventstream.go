@@ -41,17 +41,30 @@ func appendEventMessage(b []byte, headers []eventHeader, payload []byte) []byte 
 
 // subscribeToShard answers SubscribeToShard with an event stream: the
 // initial-response, then one SubscribeToShardEvent per native event, ended
-// by the end of the subscription or an exception message.
-func (h *handler) subscribeToShard(w http.ResponseWriter, r *http.Request, c *call, svc *stream.Service, body []byte) {
+// by the end of the subscription or an exception message. With cbor the
+// request and the events' payloads are CBOR, as the Java SDKs send and read
+// them; errors before the stream are answered in the request's format.
+func (h *handler) subscribeToShard(w http.ResponseWriter, r *http.Request, c *call, svc *stream.Service, body []byte, cbor bool) {
+	payloadType := "application/json"
+	fail := func(e *awserr.Error) { writeJSONError(w, c, e, "") }
+	if cbor {
+		payloadType = cborType
+		fail = func(e *awserr.Error) { writeCBORError(w, c, e) }
+		var err error
+		if body, err = cborToJSON(body); err != nil {
+			fail(asAWSError(err))
+			return
+		}
+	}
 	var in stream.SubscribeToShardInput
 	if err := decodeJSON11(body, &in); err != nil {
-		writeJSONError(w, c, asAWSError(err), "")
+		fail(asAWSError(err))
 		return
 	}
 	ctx := r.Context()
 	sub, err := svc.SubscribeToShard(ctx, in)
 	if err != nil {
-		writeJSONError(w, c, asAWSError(err), "")
+		fail(asAWSError(err))
 		return
 	}
 	defer sub.Close()
@@ -68,7 +81,17 @@ func (h *handler) subscribeToShard(w http.ResponseWriter, r *http.Request, c *ca
 		}
 		return true
 	}
-	if !send(appendEventMessage(nil, []eventHeader{{":message-type", "event"}, {":event-type", "initial-response"}}, []byte("{}"))) {
+	encode := func(j []byte) []byte {
+		if !cbor {
+			return j
+		}
+		b, err := jsonToCBOR(j)
+		if err != nil {
+			return j
+		}
+		return b
+	}
+	if !send(appendEventMessage(nil, []eventHeader{{":message-type", "event"}, {":event-type", "initial-response"}}, encode([]byte("{}")))) {
 		return
 	}
 	for {
@@ -83,14 +106,14 @@ func (h *handler) subscribeToShard(w http.ResponseWriter, r *http.Request, c *ca
 			}
 			payload, _ := json.Marshal(map[string]string{"message": e.Message})
 			send(appendEventMessage(nil, []eventHeader{{":message-type", "exception"}, {":exception-type", e.Code},
-				{":content-type", "application/json"}}, payload))
+				{":content-type", payloadType}}, encode(payload)))
 			return
 		}
 		payload, _ := json.Marshal(kinesisGetRecordsOutput{Records: wireRecords(ev.Records),
 			ContinuationSequenceNumber: ev.ContinuationSequenceNumber, MillisBehindLatest: ev.MillisBehindLatest,
 			ChildShards: wireChildShards(ev.ChildShards)})
 		if !send(appendEventMessage(nil, []eventHeader{{":message-type", "event"}, {":event-type", "SubscribeToShardEvent"},
-			{":content-type", "application/json"}}, payload)) {
+			{":content-type", payloadType}}, encode(payload))) {
 			return
 		}
 	}

@@ -174,6 +174,20 @@ func jsonValueToCBOR(key string, v any) cbor.Value {
 	return &cbor.Nil{}
 }
 
+// writeCBORError writes e as a CBOR map with __type and message.
+func writeCBORError(w http.ResponseWriter, c *call, e *awserr.Error) {
+	status := e.HTTPStatus
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	c.status = status
+	b := cbor.Encode(cbor.Map{"__type": cbor.String(e.Code), "message": cbor.String(e.Message)})
+	w.Header().Set("Content-Type", cborType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
 // cborWriter captures a JSON answer so it can be sent as CBOR.
 type cborWriter struct {
 	header http.Header
@@ -187,25 +201,14 @@ func (w *cborWriter) Write(p []byte) (int, error) { return w.body.Write(p) }
 
 // serveKinesisCBOR serves a CBOR request through the JSON codec.
 func (h *handler) serveKinesisCBOR(w http.ResponseWriter, r *http.Request, c *call, svc *stream.Service, op string) {
-	writeErr := func(e *awserr.Error) {
-		status := e.HTTPStatus
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		c.status = status
-		b := cbor.Encode(cbor.Map{"__type": cbor.String(e.Code), "message": cbor.String(e.Message)})
-		w.Header().Set("Content-Type", cborType)
-		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-		w.WriteHeader(status)
-		_, _ = w.Write(b)
-	}
-	if op == "SubscribeToShard" {
-		writeErr(errSerialization("SubscribeToShard is served over application/x-amz-json-1.1 only"))
-		return
-	}
+	writeErr := func(e *awserr.Error) { writeCBORError(w, c, e) }
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(r.Body); err != nil {
 		writeErr(asAWSError(err))
+		return
+	}
+	if op == "SubscribeToShard" {
+		h.subscribeToShard(w, r, c, svc, buf.Bytes(), true)
 		return
 	}
 	body, err := cborToJSON(buf.Bytes())

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/aws/smithy-go/encoding/cbor"
 )
 
@@ -80,6 +81,53 @@ func TestKinesisCBOR(t *testing.T) {
 		status, m = cborCall(t, e, "ListStreams", cbor.Map{"Limit": &cbor.Tag{ID: 99, Value: cbor.Uint(1)}})
 		if status != 400 || m["__type"] != cbor.String("SerializationException") {
 			t.Fatalf("bad tag: %d %v", status, m)
+		}
+	})
+}
+
+func TestKinesisCBORSubscribeToShard(t *testing.T) {
+	transports(t, func(t *testing.T, e *env) {
+		cborCall(t, e, "CreateStream", cbor.Map{"StreamName": cbor.String("efo"), "ShardCount": cbor.Uint(1)})
+		e.clock.Add(time.Minute)
+		_, sum := cborCall(t, e, "DescribeStreamSummary", cbor.Map{"StreamName": cbor.String("efo")})
+		arn := sum["StreamDescriptionSummary"].(cbor.Map)["StreamARN"]
+		_, reg := cborCall(t, e, "RegisterStreamConsumer", cbor.Map{"StreamARN": arn, "ConsumerName": cbor.String("java")})
+		consumer := reg["Consumer"].(cbor.Map)["ConsumerARN"]
+		e.clock.Add(time.Minute)
+		cborCall(t, e, "PutRecord", cbor.Map{"StreamName": cbor.String("efo"), "PartitionKey": cbor.String("p"), "Data": cbor.Slice{7, 8}})
+
+		req, err := http.NewRequest(http.MethodPost, e.base+"/", bytes.NewReader(cbor.Encode(cbor.Map{"ConsumerARN": consumer,
+			"ShardId": cbor.String("shardId-000000000000"), "StartingPosition": cbor.Map{"Type": cbor.String("TRIM_HORIZON")}})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
+		req.Header.Set("Content-Type", "application/x-amz-cbor-1.1")
+		resp, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.amazon.eventstream" {
+			t.Fatalf("SubscribeToShard: %d %v", resp.StatusCode, resp.Header)
+		}
+		dec := eventstream.NewDecoder()
+		first, err := dec.Decode(resp.Body, nil)
+		if err != nil || first.Headers.Get(":event-type").String() != "initial-response" {
+			t.Fatalf("first message: %v %v", err, first.Headers)
+		}
+		msg, err := dec.Decode(resp.Body, nil)
+		if err != nil || msg.Headers.Get(":event-type").String() != "SubscribeToShardEvent" ||
+			msg.Headers.Get(":content-type").String() != "application/x-amz-cbor-1.1" {
+			t.Fatalf("event: %v %v", err, msg.Headers)
+		}
+		v, err := cbor.Decode(msg.Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs := v.(cbor.Map)["Records"].(cbor.List)
+		if len(recs) != 1 || !bytes.Equal(recs[0].(cbor.Map)["Data"].(cbor.Slice), []byte{7, 8}) {
+			t.Fatalf("event payload = %#v", v)
 		}
 	})
 }

@@ -403,7 +403,7 @@ func (h *handler) serveKinesis(w http.ResponseWriter, r *http.Request, c *call, 
 		return
 	}
 	if op == "SubscribeToShard" {
-		h.subscribeToShard(w, r, c, svc, body)
+		h.subscribeToShard(w, r, c, svc, body, false)
 		return
 	}
 	h.kinesisJSON(w, r, c, svc, op, body)
