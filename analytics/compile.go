@@ -598,11 +598,11 @@ func (qc *qctx) selectQuery(s *selectStmt) ([]column, connector, error) {
 	// A plain filter/projection pump.
 	return proj.cols, func(sink rowSink) {
 		out := sink
-		if order != nil {
-			out = order.attach(qc, sink)
-		}
 		if distinct != nil {
 			out = distinct.wrap(out)
+		}
+		if order != nil {
+			order.attach(qc, out)
 		}
 		src.connect(func(r row) {
 			en := env{vals: r.vals, rowtime: r.rowtime, now: e.now, start: e.start}

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -269,4 +270,20 @@ func TestGroupByExpressionInSelect(t *testing.T) {
 	h.src("11:00:30", "a")
 	h.tick("11:01:00")
 	h.expect(dest, "2026-01-02 11:01:00.000 | 2026-01-02 11:00:00.000 | a | 1")
+}
+
+func TestDistinctWithOrderBy(t *testing.T) {
+	h := newHarness(t, `k VARCHAR(4)`, `
+		CREATE STREAM "DESTINATION_SQL_STREAM" (m TIMESTAMP, k VARCHAR(4));
+		CREATE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+		SELECT STREAM DISTINCT FLOOR(s.ROWTIME TO MINUTE) AS m, k FROM "SOURCE_SQL_STREAM_001" AS s
+		ORDER BY FLOOR(s.ROWTIME TO MINUTE), k DESC;`, dest)
+	for i, k := range []string{"a", "b", "a", "c", "b"} {
+		h.src(fmt.Sprintf("11:00:0%d", i), k)
+	}
+	h.tick("11:01:00")
+	h.expect(dest,
+		"2026-01-02 11:00:04.000 | 2026-01-02 11:00:00.000 | c",
+		"2026-01-02 11:00:04.000 | 2026-01-02 11:00:00.000 | b",
+		"2026-01-02 11:00:04.000 | 2026-01-02 11:00:00.000 | a")
 }

@@ -452,11 +452,11 @@ func (qc *qctx) slidingQuery(s *selectStmt, src *source, c *compiler, proj *proj
 	e := qc.e
 	return proj.cols, func(sink rowSink) {
 		out := sink
-		if order != nil {
-			out = order.attach(qc, sink)
-		}
 		if distinct != nil {
 			out = distinct.wrap(out)
+		}
+		if order != nil {
+			order.attach(qc, out)
 		}
 		src.connect(func(r row) {
 			en := env{vals: r.vals, rowtime: r.rowtime, now: e.now, start: e.start}
