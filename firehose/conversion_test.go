@@ -45,6 +45,10 @@ func TestParquetConversion(t *testing.T) {
 			*rows[1].Country != "us" || *rows[1].N != 2 || rows[1].Price != nil || rows[1].Ok != nil {
 			t.Fatalf("rows = %+v", rows)
 		}
+		m, _ := d.Metrics(e.ctx)
+		if m["SucceedConversion.Records"] != 2 || m["FailedConversion.Records"] != 2 {
+			t.Errorf("conversion metrics %v / %v", m["SucceedConversion.Records"], m["FailedConversion.Records"])
+		}
 		e.advance(time.Minute) // failed records are buffered when the conversion runs
 		errs := e.bucket().Objects("errors/format-conversion-failed/")
 		if len(errs) != 1 {

@@ -269,6 +269,14 @@ func (d *DeliveryStream) putObject(ctx context.Context, j *job) error {
 		if j.convert && j.lane == laneMain {
 			var failed []failedRecord
 			body, failed = j.dest.convert.convert(j.recordsOf(), j.arrivalOf, d.svc.cfg.clock.Now())
+			failedBytes := 0
+			for _, f := range failed {
+				failedBytes += len(f.raw)
+			}
+			d.metrics.add(mFailedConversionRecords, len(failed))
+			d.metrics.add(mFailedConversionBytes, failedBytes)
+			d.metrics.add(mSucceedConversionRecords, j.records-len(failed))
+			d.metrics.add(mSucceedConversionBytes, j.size-failedBytes)
 			if len(failed) > 0 {
 				d.mu.Lock()
 				now := d.mono.Now(d.svc.cfg.clock)

@@ -47,6 +47,10 @@ const (
 	mSucceedProcessingRecords
 	mSucceedProcessingBytes
 	mPartitionCountExceeded
+	mSucceedConversionRecords
+	mSucceedConversionBytes
+	mFailedConversionRecords
+	mFailedConversionBytes
 	mFailedRecords
 	mDroppedRecords
 	numMetrics
@@ -91,6 +95,10 @@ var metricNames = [numMetrics]string{
 	mSucceedProcessingRecords:      "SucceedProcessing.Records",
 	mSucceedProcessingBytes:        "SucceedProcessing.Bytes",
 	mPartitionCountExceeded:        "PartitionCountExceeded",
+	mSucceedConversionRecords:      "SucceedConversion.Records",
+	mSucceedConversionBytes:        "SucceedConversion.Bytes",
+	mFailedConversionRecords:       "FailedConversion.Records",
+	mFailedConversionBytes:         "FailedConversion.Bytes",
 	mFailedRecords:                 "sluice.ErrorOutputRecords",
 	mDroppedRecords:                "sluice.DroppedRecords",
 }
@@ -145,9 +153,17 @@ func (d *DeliveryStream) Metrics(ctx context.Context) (map[string]float64, error
 		}
 		return true
 	})
-	out := make(map[string]float64, numMetrics)
+	out := make(map[string]float64, numMetrics+8)
 	for i := range numMetrics {
 		out[metricNames[i]] = float64(d.metrics.v[i].Load())
+	}
+	// Gauges: the open partitions, the Direct PUT quotas, and latencies,
+	// which in process are nil.
+	out["PartitionCount"] = float64(d.partitions)
+	records, requests, bytes := d.svc.cfg.limits()
+	out["RecordsPerSecondLimit"], out["PutRequestsPerSecondLimit"], out["BytesPerSecondLimit"] = float64(records), float64(requests), float64(bytes)
+	for _, k := range []string{"PutRecord.Latency", "PutRecordBatch.Latency", "ExecuteProcessing.Duration", "JQProcessing.Duration"} {
+		out[k] = 0
 	}
 	for _, k := range []metric{mDeliveryToS3DataFreshness, mBackupToS3DataFreshness, mDeliveryToHTTPDataFreshness,
 		mDeliveryToOSDataFreshness, mDeliveryToSplunkDataFreshness} {
