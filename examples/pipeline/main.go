@@ -1,12 +1,12 @@
 // Command pipeline shows a Kinesis data stream feeding an Amazon Data
 // Firehose delivery stream, on a mock clock: click events written to a
-// "clickstream" stream (one of them aggregated by the Kinesis Producer
+// "clickstream" stream (three of them aggregated by the Kinesis Producer
 // Library) are read by a KinesisStreamAsSource delivery stream, enriched by
-// a Go function standing in for a Lambda transform, partitioned by country
-// with a jq MetadataExtraction query, and written after the 60-second
-// buffer interval (after the transform's own 60-second buffer) as one
-// object per partition into a directory, with the
-// record the transform rejects under the error prefix. Run it with
+// a Go function standing in for a Lambda transform (which runs when the
+// processor's 60-second buffer flushes), partitioned by country with a jq
+// MetadataExtraction query, and written after the destination's 60-second
+// buffer interval as one object per partition into a directory, with the
+// records that fail under the error prefix. Run it with
 //
 //	go run ./examples/pipeline
 package main
