@@ -190,7 +190,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in CreateDeliveryStr
 	if s.streams.Len() >= MaxDeliveryStreams {
 		s.mu.Unlock()
 		return CreateDeliveryStreamOutput{}, errorf(ErrLimitExceededException,
-			"You have already consumed your firehose quota of %d hoses. Firehose names: ...", MaxDeliveryStreams)
+			"You have already consumed your firehose quota of %d hoses.", MaxDeliveryStreams)
 	}
 	d := &DeliveryStream{
 		svc:       s,
