@@ -182,7 +182,7 @@ func (sub *Subscription) Next(ctx context.Context) (SubscribeToShardEvent, error
 		wake := sh.waitLocked()
 		deadline := min(sub.ends.Sub(now), sub.last.Add(SubscriptionHeartbeat).Sub(now))
 		s.mu.Unlock()
-		t := clk.Timer(deadline)
+		t := clk.Timer(max(deadline, 0)) // a mock clock moves backwards on a negative duration
 		select {
 		case <-ctx.Done():
 		case <-wake:
