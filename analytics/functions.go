@@ -735,6 +735,11 @@ func regexReplace(re *regexp.Regexp, a []Value) (Value, error) {
 			return m
 		}
 		sub := re.FindStringSubmatchIndex(m)
+		if sub == nil {
+			// The match depended on its context (\b, ^ with (?m)); expand
+			// no groups.
+			return repl
+		}
 		return string(re.ExpandString(nil, repl, m, sub))
 	})
 	return String(head + out), nil

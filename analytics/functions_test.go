@@ -98,6 +98,7 @@ func TestFunctions(t *testing.T) {
 		{"REGEX_REPLACE('a1b22c', '[0-9]+', '#', 1, 0)", "a#b#c"},
 		{"REGEX_REPLACE('a1b22c', '[0-9]+', '#', 1, 2)", "a1b#c"},
 		{"REGEX_REPLACE('john smith', '(\\w+) (\\w+)', '$2 $1', 1, 0)", "smith john"},
+		{"REGEX_REPLACE('afoo', '\\Bfoo', '[$1]', 1, 1)", "a[$1]"},
 		{"'abc' LIKE 'a_c'", "TRUE"},
 		{"'abc' LIKE 'a%'", "TRUE"},
 		{"'a%c' LIKE 'a!%c' ESCAPE '!'", "TRUE"},
@@ -174,4 +175,18 @@ func TestTopKAndCountDistinctItems(t *testing.T) {
 	h.tick("11:01:00")
 	h.expect("TOPK", "2026-01-02 11:01:00.000 | a | 3", "2026-01-02 11:01:00.000 | b | 2")
 	h.expect("DISTINCTS", "2026-01-02 11:01:00.000 | 3")
+}
+
+// FuzzEval: evaluating any constant expression never panics; failures are
+// errors.
+func FuzzEval(f *testing.F) {
+	for _, s := range []string{"REGEX_REPLACE('afoo', '\\Bfoo', '[$1]', 1, 1)", "SUBSTRING('hello' FROM 2 FOR 3)",
+		"CHAR_TO_TIMESTAMP('yyyy-MM-dd', '2026-01-02')", "OVERLAY('abc' PLACING 'x' FROM 5 FOR 9)", "POSITION('' IN 'a' FROM 9)",
+		"CAST('1e400' AS DOUBLE) / 0", "STEP(TIMESTAMP '2026-01-01 00:00:00' BY INTERVAL '7' DAY)", "EXTRACT(DOY FROM DATE '2026-02-01')",
+		"'a' LIKE '%_!' ESCAPE '!'", "TRIM(BOTH 'ab' FROM 'abcba')", "INITCAP(u&'\\00e9t\\00e9 x')"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		_, _ = evalSQL(t, src)
+	})
 }
