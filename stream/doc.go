@@ -93,6 +93,12 @@
 // subscription of the same consumer and shard within 5 seconds is refused;
 // a later one takes over and ends the earlier with ResourceInUseException.
 //
+// [Service.ReadShard], a sluice extension, gives the same pushed events to
+// readers inside the process (the firehose and analytics packages) without
+// registering a consumer and without the 5-minute lifetime: AWS's own
+// services read a source stream with GetRecords, invisible to
+// ListStreamConsumers.
+//
 // # Errors
 //
 // A rejected request changes nothing and returns an [*Error] whose Code is
@@ -159,5 +165,6 @@
 //   - throughput.go: per-shard and control-plane rates.
 //   - mode.go: capacity modes, on-demand scaling, On-demand Advantage, warm throughput.
 //   - consumer.go, subscribe.go: enhanced fan-out consumers and SubscribeToShard.
+//   - readshard.go: ReadShard, pushed reads for in-process readers.
 //   - tags.go, encryption.go, monitoring.go, policy.go: stored stream settings.
 package stream
