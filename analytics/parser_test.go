@@ -120,8 +120,20 @@ func FuzzParse(f *testing.F) {
 			e := newEngine()
 			e.addStream(&inStream{name: "S", source: true, wmIdx: -1, cols: []column{{name: "A", typ: tBigint},
 				{name: "TS", typ: tTimestamp}, {name: "K", typ: tVarchar}}})
-			if err := compileCode(src, e); err != nil && !errors.Is(err, ErrCodeValidationException) {
+			err := compileCode(src, e)
+			if err != nil && !errors.Is(err, ErrCodeValidationException) {
 				t.Fatalf("compileCode error %v is not a CodeValidationException", err)
+			}
+			if err == nil {
+				// Running what compiled must not panic either.
+				s := e.streams["S"]
+				now := t0.UnixMilli()
+				for i, k := range []string{"a", "b", "a", ""} {
+					now += int64(i) * 700
+					e.advance(now)
+					e.insert(s, row{rowtime: now, vals: []Value{Int(int64(i - 1)), tsMillis(now - 3000), String(k)}})
+				}
+				e.advance(now + 3600_000)
 			}
 		}
 	})
