@@ -391,6 +391,17 @@ func (s *Service) UpdateApplication(ctx context.Context, in UpdateApplicationInp
 			if iu.InputSchemaUpdate != nil {
 				cfg.InputSchema = *iu.InputSchemaUpdate
 			}
+			if iu.InputProcessingConfigurationUpdate != nil {
+				p := *iu.InputProcessingConfigurationUpdate
+				cfg.InputProcessingConfiguration = &p
+			}
+			if iu.KinesisStreamsInputUpdate != nil {
+				if cfg.KinesisStreamsInput == nil {
+					return errorf(ErrInvalidArgumentException, "input %s does not read a Kinesis stream", iu.InputId)
+				}
+				k := *iu.KinesisStreamsInputUpdate
+				cfg.KinesisStreamsInput = &k
+			}
 			ni, err := a.newInput(cfg)
 			if err != nil {
 				return err
@@ -414,6 +425,20 @@ func (s *Service) UpdateApplication(ctx context.Context, in UpdateApplicationInp
 			}
 			if ou.DestinationSchemaUpdate != nil {
 				o.cfg.DestinationSchema = *ou.DestinationSchemaUpdate
+			}
+			switch {
+			case ou.KinesisStreamsOutputUpdate != nil:
+				k := *ou.KinesisStreamsOutputUpdate
+				o.cfg.KinesisStreamsOutput, o.cfg.KinesisFirehoseOutput, o.cfg.LambdaOutput = &k, nil, nil
+			case ou.KinesisFirehoseOutputUpdate != nil:
+				k := *ou.KinesisFirehoseOutputUpdate
+				o.cfg.KinesisStreamsOutput, o.cfg.KinesisFirehoseOutput, o.cfg.LambdaOutput = nil, &k, nil
+			case ou.LambdaOutputUpdate != nil:
+				k := *ou.LambdaOutputUpdate
+				o.cfg.KinesisStreamsOutput, o.cfg.KinesisFirehoseOutput, o.cfg.LambdaOutput = nil, nil, &k
+			}
+			if _, err := a.newOutput(o.cfg); err != nil {
+				return err
 			}
 			outputs[i] = &o
 		}

@@ -247,17 +247,23 @@ type ApplicationUpdate struct {
 
 // InputUpdate changes an input by id.
 type InputUpdate struct {
-	InputId                string
-	NamePrefixUpdate       *string
-	InputParallelismUpdate *InputParallelism
-	InputSchemaUpdate      *SourceSchema
+	InputId                            string
+	NamePrefixUpdate                   *string
+	InputParallelismUpdate             *InputParallelism
+	InputSchemaUpdate                  *SourceSchema
+	InputProcessingConfigurationUpdate *InputProcessingConfiguration
+	KinesisStreamsInputUpdate          *KinesisStreamsInput
 }
 
-// OutputUpdate changes an output by id.
+// OutputUpdate changes an output by id; a destination update replaces
+// the output's destination.
 type OutputUpdate struct {
-	OutputId                string
-	NameUpdate              *string
-	DestinationSchemaUpdate *DestinationSchema
+	OutputId                    string
+	NameUpdate                  *string
+	DestinationSchemaUpdate     *DestinationSchema
+	KinesisStreamsOutputUpdate  *KinesisStreamsOutput
+	KinesisFirehoseOutputUpdate *KinesisFirehoseOutput
+	LambdaOutputUpdate          *LambdaOutput
 }
 
 // ReferenceDataSourceUpdate changes a reference source by id; the table is

@@ -134,3 +134,44 @@ func TestCloudWatchLoggingOptions(t *testing.T) {
 		t.Fatalf("detail %+v", d.ApplicationDetail)
 	}
 }
+
+func TestUpdateOutputDestination(t *testing.T) {
+	ctx := context.Background()
+	svc := New(WithClock(newMock()))
+	defer svc.Close()
+	var a, b []string
+	svc.RegisterDestination("arn:a", DestinationFunc(func(_ context.Context, recs [][]byte) error {
+		for _, r := range recs {
+			a = append(a, string(r))
+		}
+		return nil
+	}))
+	svc.RegisterDestination("arn:b", DestinationFunc(func(_ context.Context, recs [][]byte) error {
+		for _, r := range recs {
+			b = append(b, string(r))
+		}
+		return nil
+	}))
+	if _, err := svc.CreateApplication(ctx, CreateApplicationInput{ApplicationName: "app", ApplicationCode: tickerCode, Inputs: []Input{tickerInput()},
+		Outputs: []Output{{Name: "DESTINATION_SQL_STREAM", DestinationSchema: DestinationSchema{RecordFormatType: RecordFormatCSV},
+			KinesisStreamsOutput: &KinesisStreamsOutput{ResourceARN: "arn:a"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := svc.DescribeApplication(ctx, DescribeApplicationInput{ApplicationName: "app"})
+	det := d.ApplicationDetail
+	if err := svc.StartApplication(ctx, StartApplicationInput{ApplicationName: "app", InputConfigurations: []InputConfiguration{{
+		Id: det.InputDescriptions[0].InputId, InputStartingPositionConfiguration: InputStartingPositionConfiguration{InputStartingPosition: StartingPositionNow}}}}); err != nil {
+		t.Fatal(err)
+	}
+	app, _ := svc.Application("app")
+	_ = app.PutRecords(ctx, PutRecordsInput{Records: [][]byte{[]byte(`{"TICKER_SYMBOL":"A","PRICE":11}`)}})
+	if err := svc.UpdateApplication(ctx, UpdateApplicationInput{ApplicationName: "app", CurrentApplicationVersionId: 1,
+		ApplicationUpdate: ApplicationUpdate{OutputUpdates: []OutputUpdate{{OutputId: det.OutputDescriptions[0].OutputId,
+			KinesisFirehoseOutputUpdate: &KinesisFirehoseOutput{ResourceARN: "arn:b"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	_ = app.PutRecords(ctx, PutRecordsInput{Records: [][]byte{[]byte(`{"TICKER_SYMBOL":"B","PRICE":12}`)}})
+	if strings.Join(a, "") != "A,11.0\n" || strings.Join(b, "") != "B,12.0\n" {
+		t.Fatalf("a=%q b=%q", a, b)
+	}
+}
