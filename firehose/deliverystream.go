@@ -67,6 +67,9 @@ type DeliveryStream struct {
 	partitions int
 	// stopSource ends the Kinesis reader of a KinesisStreamAsSource stream.
 	stopSource func()
+	// The source's shards read to their end, and the children whose
+	// reading has started (see finishShard).
+	sourceFinished, sourceStarted map[string]bool
 	// readers are the goroutines reading the Kinesis source.
 	readers sync.WaitGroup
 }

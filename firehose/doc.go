@@ -105,9 +105,10 @@
 //
 // A KinesisStreamAsSource delivery stream reads the stream named by
 // KinesisStreamARN in the stream.Service given to [WithStreams], from
-// LATEST at creation: it registers an enhanced fan-out consumer named
-// "firehose-<delivery stream name>" and subscribes to every open shard
-// (then to their children), waking when records are written. KPL
+// LATEST at creation, with stream.Service.ReadShard on every open shard
+// (then on their children, a merged child once both parents are read),
+// waking when records are written; like AWS's GetRecords reader it
+// registers no consumer on the stream. KPL
 // aggregated records are de-aggregated ([AggregateKPL] builds them) and
 // transforms get kinesisRecordMetadata. PutRecord and PutRecordBatch answer
 // InvalidArgumentException on such a stream.
@@ -171,9 +172,9 @@
 //     ([SplunkAckPollInterval], AWS does not document the pace); an HEC
 //     answering without an ackId (acknowledgement off) is taken as
 //     success, where AWS requires acknowledgement to be on.
-//   - A Kinesis source is read through an enhanced fan-out consumer, which
-//     the stream lists (AWS's Firehose uses GetRecords); the stream's limit
-//     of 20 consumers applies.
+//   - A Kinesis source's reads are pushed by the stream (ReadShard) and do
+//     not count against the shard's GetRecords limits, which AWS's
+//     Firehose shares with other readers.
 //   - sluice has no CloudWatch Logs: a put made with a context from
 //     [FromCloudWatchLogs] stands for a subscription filter's delivery, the
 //     only put a stream with a Decompression processor accepts.

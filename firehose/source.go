@@ -26,8 +26,9 @@ func AggregateKPL(partitionKey string, data ...[]byte) []byte {
 }
 
 // startSource begins reading the Kinesis source of a KinesisStreamAsSource
-// delivery stream from LATEST: one SubscribeToShard reader per open
-// shard, woken by the stream when records are written.
+// delivery stream from LATEST: one reader per open shard, pushed records by
+// the stream when they are written (stream.Service.ReadShard: no consumer
+// is registered, as AWS's Firehose reads with GetRecords).
 func (d *DeliveryStream) startSource(now time.Time) error {
 	ks := d.svc.cfg.streams
 	arn := d.source.KinesisStreamARN
@@ -38,12 +39,6 @@ func (d *DeliveryStream) startSource(now time.Time) error {
 		return errArg("Kinesis stream %s not found.", arn)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	reg, err := ks.RegisterStreamConsumer(ctx, stream.RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: "firehose-" + d.name})
-	if err != nil {
-		cancel()
-		return errArg("Kinesis stream %s cannot be read: %v", arn, err)
-	}
-	consumer := reg.Consumer.ConsumerARN
 	shards, err := ks.ListShards(ctx, stream.ListShardsInput{StreamARN: arn})
 	if err != nil {
 		cancel()
@@ -54,22 +49,16 @@ func (d *DeliveryStream) startSource(now time.Time) error {
 		if sh.SequenceNumberRange.EndingSequenceNumber != "" {
 			continue
 		}
-		r := &shardReader{d: d, ks: ks, consumer: consumer, shard: sh.ShardId}
+		r := &shardReader{d: d, ks: ks, streamARN: arn, shard: sh.ShardId}
 		if err := r.subscribe(ctx, stream.StartingPosition{Type: stream.Latest}); err != nil {
 			cancel()
-			_ = ks.DeregisterStreamConsumer(context.Background(), stream.StreamConsumerInput{ConsumerARN: consumer})
 			return errArg("Kinesis stream %s cannot be read: %v", arn, err)
 		}
 		subs = append(subs, r)
 	}
 	d.mu.Lock()
 	d.sourceAt = now
-	d.stopSource = func() {
-		cancel()
-		d.readers.Go(func() {
-			_ = ks.DeregisterStreamConsumer(context.Background(), stream.StreamConsumerInput{ConsumerARN: consumer})
-		})
-	}
+	d.stopSource = cancel
 	for _, r := range subs {
 		d.readers.Go(func() { r.run(ctx) })
 	}
@@ -79,49 +68,30 @@ func (d *DeliveryStream) startSource(now time.Time) error {
 
 // shardReader reads one shard of the source stream.
 type shardReader struct {
-	d        *DeliveryStream
-	ks       *stream.Service
-	consumer string
-	shard    string
-	sub      *stream.Subscription
+	d         *DeliveryStream
+	ks        *stream.Service
+	streamARN string
+	shard     string
+	sub       *stream.Subscription
 }
 
-// subscribe (re)subscribes to the shard, waiting on the clock while the
-// consumer is still being registered.
+// subscribe starts reading the shard from pos.
 func (r *shardReader) subscribe(ctx context.Context, pos stream.StartingPosition) error {
-	for {
-		sub, err := r.ks.SubscribeToShard(ctx, stream.SubscribeToShardInput{ConsumerARN: r.consumer, ShardId: r.shard, StartingPosition: pos})
-		if err == nil {
-			r.sub = sub
-			return nil
-		}
-		if !errors.Is(err, stream.ErrResourceInUseException) {
-			return err
-		}
-		t := r.d.svc.cfg.clock.Timer(time.Second)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
+	sub, err := r.ks.ReadShard(ctx, stream.ReadShardInput{StreamARN: r.streamARN, ShardId: r.shard, StartingPosition: pos})
+	if err != nil {
+		return err
 	}
+	r.sub = sub
+	return nil
 }
 
 // run delivers the shard's records until ctx ends or the shard is read to
 // its end, then goes on with its children.
 func (r *shardReader) run(ctx context.Context) {
-	last := ""
 	for {
 		ev, err := r.sub.Next(ctx)
-		if errors.Is(err, io.EOF) && last != "" {
-			if err := r.subscribe(ctx, stream.StartingPosition{Type: stream.AfterSequenceNumber, SequenceNumber: last}); err != nil {
-				return
-			}
-			continue
-		}
 		if err != nil {
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && !errors.Is(err, io.EOF) {
 				r.d.svc.cfg.logger.Warn("firehose: reading the Kinesis source failed", "stream", r.d.name, "shard", r.shard, "error", err)
 			}
 			return
@@ -130,17 +100,47 @@ func (r *shardReader) run(ctx context.Context) {
 		if len(ev.Records) > 0 {
 			r.d.ingestKinesis(ctx, r.shard, ev.Records)
 		}
-		for _, child := range ev.ChildShards {
-			c := &shardReader{d: r.d, ks: r.ks, consumer: r.consumer, shard: child.ShardId}
-			if err := c.subscribe(ctx, stream.StartingPosition{Type: stream.TrimHorizon}); err == nil {
-				r.d.readers.Go(func() { c.run(ctx) })
-			}
-		}
 		if len(ev.ChildShards) > 0 {
+			for _, child := range r.d.finishShard(r.shard, ev.ChildShards) {
+				c := &shardReader{d: r.d, ks: r.ks, streamARN: r.streamARN, shard: child}
+				if err := c.subscribe(ctx, stream.StartingPosition{Type: stream.TrimHorizon}); err == nil {
+					r.d.readers.Go(func() { c.run(ctx) })
+				}
+			}
 			return
 		}
-		last = ev.ContinuationSequenceNumber
 	}
+}
+
+// finishShard records that a shard was read to its end and returns the
+// children to read now: those whose parents are all finished, once each.
+// A merged shard has two parents, and its records come after both, so it
+// waits for the second (per-key order is kept across resharding).
+func (d *DeliveryStream) finishShard(shard string, children []stream.ChildShard) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.sourceFinished == nil {
+		d.sourceFinished = map[string]bool{}
+	}
+	d.sourceFinished[shard] = true
+	var ready []string
+	for _, c := range children {
+		if d.sourceFinished[c.ShardId] || d.sourceStarted[c.ShardId] {
+			continue
+		}
+		all := true
+		for _, p := range c.ParentShards {
+			all = all && d.sourceFinished[p]
+		}
+		if all {
+			if d.sourceStarted == nil {
+				d.sourceStarted = map[string]bool{}
+			}
+			d.sourceStarted[c.ShardId] = true
+			ready = append(ready, c.ShardId)
+		}
+	}
+	return ready
 }
 
 // ingestKinesis de-aggregates and processes records read from a shard.

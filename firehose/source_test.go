@@ -154,3 +154,48 @@ func TestKinesisSourceResharding(t *testing.T) {
 		}
 	})
 }
+
+// After a merge the child has two parents: it is read once, after both,
+// and the source registers no consumer on the stream.
+func TestKinesisSourceMerge(t *testing.T) {
+	runKinesis(t, func(e *env, ks *stream.Service) {
+		src, err := ks.CreateStream(e.ctx, stream.CreateStreamInput{StreamName: "s", ShardCount: new(2)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.create(firehose.CreateDeliveryStreamInput{DeliveryStreamName: "f", DeliveryStreamType: firehose.KinesisStreamAsSource,
+			KinesisStreamSourceConfiguration:   &firehose.KinesisStreamSourceConfiguration{KinesisStreamARN: src.ARN(), RoleARN: roleARN},
+			ExtendedS3DestinationConfiguration: s3(1, 60)})
+		consumers, err := ks.ListStreamConsumers(e.ctx, stream.ListStreamConsumersInput{StreamARN: src.ARN()})
+		if err != nil || len(consumers.Consumers) != 0 {
+			t.Fatalf("ListStreamConsumers = %+v, %v; want none", consumers, err)
+		}
+		put := func(n int, tag string) {
+			for i := range n {
+				if _, err := src.PutRecord(e.ctx, stream.PutRecordInput{PartitionKey: tag + strconv.Itoa(i), Data: []byte(tag + strconv.Itoa(i) + ";")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		put(10, "before")
+		synctest.Wait()
+		if err := ks.MergeShards(e.ctx, stream.MergeShardsInput{StreamName: "s", ShardToMerge: "shardId-000000000000",
+			AdjacentShardToMerge: "shardId-000000000001"}); err != nil {
+			t.Fatal(err)
+		}
+		e.advanceKinesis(time.Second)
+		put(10, "after")
+		e.advanceKinesis(2 * time.Minute)
+		var all string
+		for _, o := range e.bucket().Objects("") {
+			all += string(o.Body)
+		}
+		for _, tag := range []string{"before", "after"} {
+			for i := range 10 {
+				if c := strings.Count(all, tag+strconv.Itoa(i)+";"); c != 1 {
+					t.Errorf("%s%d delivered %d times", tag, i, c)
+				}
+			}
+		}
+	})
+}
