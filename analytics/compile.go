@@ -416,10 +416,8 @@ func outputName(it selectItem, i int) string {
 	switch x := it.e.(type) {
 	case *colRef:
 		return x.name
-	case *funcCall:
-		if x.name == "FLOOR" || x.name == "STEP" || x.name == "CAST" {
-			break
-		}
+	case *fieldExpr:
+		return x.field
 	}
 	return "EXPR$" + strconv.Itoa(i)
 }
@@ -466,16 +464,8 @@ func (qc *qctx) project(s *selectStmt, c *compiler) (*projection, error) {
 		p.cols = append(p.cols, column{name: name, typ: t, mono: isMono && (refsRowtime(it.e) || isMonotonicCall(it.e))})
 		p.exprs = append(p.exprs, it.e)
 	}
-	seen := map[string]bool{}
-	for i, col := range p.cols {
-		if seen[col.name] && !strings.HasPrefix(col.name, "EXPR$") {
-			// Duplicate names are allowed in KDA output; keep the first
-			// addressable by name.
-			continue
-		}
-		seen[col.name] = true
-		_ = i
-	}
+	// Duplicate output names are allowed, as in KDA; a later reference by
+	// name finds the first.
 	return p, nil
 }
 
