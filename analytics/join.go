@@ -99,10 +99,39 @@ func (qc *qctx) join(j *joinItem) (*source, error) {
 		if sr, ok := j.right.(*streamRef); ok && sr.over != nil {
 			return nil, codeErr(sr.over.pos, "a table has no window")
 		}
+		// An equality between a left and a right expression in the ON
+		// conjunction indexes the table by the right one.
+		lkey, rkey := equiKey(j.on, c, lw)
+		var index map[string][]row
+		if lkey != nil {
+			index = map[string][]row{}
+			for _, t := range table.rows {
+				en := env{vals: combine(row{}, t, true, false), now: e.now, start: e.start}
+				v, err := rkey(&en)
+				if err != nil || v.k == KindNull {
+					continue
+				}
+				k := encodeKey([]Value{v})
+				index[k] = append(index[k], t)
+			}
+		}
 		out.connect = func(sink rowSink) {
 			left.connect(func(l row) {
 				matched := false
-				for _, t := range table.rows {
+				candidates := table.rows
+				if index != nil {
+					en := env{vals: combine(l, row{}, false, true), rowtime: l.rowtime, now: e.now, start: e.start}
+					v, err := lkey(&en)
+					if err != nil {
+						e.evalErr(err, l)
+						return
+					}
+					candidates = nil
+					if v.k != KindNull {
+						candidates = index[encodeKey([]Value{v})]
+					}
+				}
+				for _, t := range candidates {
 					vals := combine(l, t, false, false)
 					ok, valid := match(vals, l.rowtime, l)
 					if !valid {
@@ -194,4 +223,68 @@ func evictWindow(rows []row, w *windowSpec, now int64) []row {
 		return rows
 	}
 	return append(rows[:0], rows[i:]...)
+}
+
+// equiKey finds a conjunct "left = right" of on whose sides read only the
+// left (indexes < lw+1) and only the right columns of the joined row, and
+// compiles both sides.
+func equiKey(on expr, c *compiler, lw int) (evalFn, evalFn) {
+	side := func(x expr) int { // 1 left, 2 right, 3 both, 0 none
+		s := 0
+		walkExpr(x, func(n expr) {
+			cr, ok := n.(*colRef)
+			if !ok {
+				return
+			}
+			idx, _, err := c.sc.resolve(cr)
+			switch {
+			case err != nil:
+				s = 3
+			case idx < 0:
+				s = 3 // the joined row's own ROWTIME
+			case idx <= lw:
+				s |= 1
+			default:
+				s |= 2
+			}
+		})
+		return s
+	}
+	var conj []expr
+	var split func(x expr)
+	split = func(x expr) {
+		if b, ok := x.(*binaryExpr); ok && b.op == "AND" {
+			split(b.l)
+			split(b.r)
+			return
+		}
+		conj = append(conj, x)
+	}
+	split(on)
+	for _, x := range conj {
+		b, ok := x.(*binaryExpr)
+		if !ok || b.op != "=" {
+			continue
+		}
+		l, r := b.l, b.r
+		if side(l) == 2 && side(r) == 1 {
+			l, r = r, l
+		}
+		if side(l) != 1 || side(r) != 2 {
+			continue
+		}
+		lf, lt, err1 := c.compile(l)
+		rf, rt, err2 := c.compile(r)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		// The index compares encoded values: only sides of one kind (or
+		// both numeric) compare as = does.
+		num := func(k Kind) bool { return k == KindBigint || k == KindDouble }
+		if lt.kind != rt.kind && !(num(lt.kind) && num(rt.kind)) || lt.kind == KindNull || lt.kind == KindRow {
+			continue
+		}
+		return lf, rf
+	}
+	return nil, nil
 }

@@ -141,3 +141,30 @@ func TestFirehoseBucketAsReferenceObjects(t *testing.T) {
 		t.Fatalf("missing object: %v", err)
 	}
 }
+
+func TestTableJoinIndexMatchesScan(t *testing.T) {
+	for _, on := range []string{"s.k = r.k", "r.k = s.k AND r.v > 0", "s.k = r.k OR FALSE", "CAST(s.k AS VARCHAR(4)) = r.ks", "s.k = r.ks"} {
+		e := newEngine()
+		e.addStream(&inStream{name: "SOURCE_SQL_STREAM_001", source: true, wmIdx: -1, cols: []column{{name: "K", typ: tBigint}}})
+		e.addStream(&inStream{name: "T", table: true, wmIdx: -1,
+			cols: []column{{name: "K", typ: tDouble}, {name: "V", typ: tBigint}, {name: "KS", typ: tVarchar}},
+			rows: []row{{vals: []Value{Float(2), Int(20), String("2")}}, {vals: []Value{Float(2), Int(21), String("2")}},
+				{vals: []Value{Float(4), Int(40), String("4")}}}})
+		if err := compileCode(`
+			CREATE STREAM "DESTINATION_SQL_STREAM" (k INTEGER, v INTEGER);
+			CREATE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+			SELECT STREAM s.k, r.v FROM "SOURCE_SQL_STREAM_001" AS s JOIN "T" AS r ON `+on+`;`, e); err != nil {
+			t.Fatalf("%s: %v", on, err)
+		}
+		var got []string
+		e.streams[dest].subs = append(e.streams[dest].subs, func(r row) { got = append(got, fmtRow(r)) })
+		src := e.streams["SOURCE_SQL_STREAM_001"]
+		for i, k := range []int64{2, 3} {
+			e.insert(src, row{rowtime: t0.UnixMilli() + int64(i), vals: []Value{Int(k)}})
+		}
+		want := "2026-01-02 11:00:00.000 | 2 | 20\n2026-01-02 11:00:00.000 | 2 | 21"
+		if strings.Join(got, "\n") != want {
+			t.Errorf("ON %s:\n%s\nwant\n%s", on, strings.Join(got, "\n"), want)
+		}
+	}
+}
