@@ -194,6 +194,10 @@
 //     the configured input schema (parsed only when no input exists yet).
 //   - Join windows are PRECEDING only (no FOLLOWING); a joined row takes the
 //     ROWTIME of the row whose arrival produced it.
+//   - Rows released together by ORDER BY all take the latest ROWTIME among
+//     them, so the output stays in ROWTIME order.
+//   - Kinesis Processing Units, throughput limits and the 512 KB row limit
+//     are not modelled; applications process rows as fast as they come.
 //   - MIN, MAX and the other non-invertible aggregates of a sliding window
 //     rescan the window per row; COUNT, SUM, AVG and the variances are
 //     incremental. RANGE partitions whose rows have all expired are swept
