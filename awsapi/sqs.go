@@ -174,10 +174,14 @@ func publicURL(c *call, u string) string {
 }
 
 func publicURLs(c *call, us []string) []string {
-	for i, u := range us {
-		us[i] = publicURL(c, u)
+	if us == nil {
+		return nil
 	}
-	return us
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = publicURL(c, u)
+	}
+	return out
 }
 
 // sqsQueue finds the queue a request names.
