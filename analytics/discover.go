@@ -7,11 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/sluicehq/sluice/stream"
 )
 
 // DiscoverInputSchemaInput is the input of [Service.DiscoverInputSchema].
-// sluice reads SampleRecords (raw records) or the object named by
-// S3Configuration; ResourceARN (a stream) is not read yet.
+// sluice reads SampleRecords (raw records), the object named by
+// S3Configuration, or up to 100 records from the start of the Kinesis
+// stream ResourceARN (through [WithStreams]).
 type DiscoverInputSchemaInput struct {
 	ResourceARN     string
 	RoleARN         string
@@ -54,7 +57,11 @@ func (s *Service) DiscoverInputSchema(ctx context.Context, in DiscoverInputSchem
 		recs = append(recs, data)
 	}
 	if in.ResourceARN != "" && len(recs) == 0 {
-		return DiscoverInputSchemaOutput{}, errorf(ErrUnsupportedOperationException, "sluice discovers schemas from SampleRecords or S3Configuration only")
+		got, err := s.sampleStream(ctx, in.ResourceARN)
+		if err != nil {
+			return DiscoverInputSchemaOutput{}, err
+		}
+		recs = got
 	}
 	var nonEmpty [][]byte
 	for _, r := range recs {
@@ -295,4 +302,41 @@ func sortStrings(s []string) {
 			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
+}
+
+// sampleStream reads up to 100 records from the oldest end of a Kinesis
+// stream's shards.
+func (s *Service) sampleStream(ctx context.Context, arn string) ([][]byte, error) {
+	ks := s.cfg.streams
+	if ks == nil {
+		return nil, errorf(ErrInvalidArgumentException, "Kinesis stream %s cannot be read: the analytics Service has no stream Service (WithStreams)", arn)
+	}
+	st, err := ks.Stream(arn)
+	if err != nil {
+		return nil, errorf(ErrResourceNotFoundException, "Kinesis stream %s not found", arn)
+	}
+	shards, err := ks.ListShards(ctx, stream.ListShardsInput{StreamARN: arn})
+	if err != nil {
+		return nil, errorf(ErrInvalidArgumentException, "Kinesis stream %s cannot be read: %v", arn, err)
+	}
+	var out [][]byte
+	limit := 100
+	for _, sh := range shards.Shards {
+		it, err := st.GetShardIterator(ctx, stream.GetShardIteratorInput{ShardId: sh.ShardId, ShardIteratorType: stream.TrimHorizon})
+		if err != nil {
+			continue
+		}
+		n := limit - len(out)
+		if n <= 0 {
+			break
+		}
+		got, err := st.GetRecords(ctx, stream.GetRecordsInput{ShardIterator: it.ShardIterator, Limit: &n})
+		if err != nil {
+			continue
+		}
+		for _, r := range got.Records {
+			out = append(out, append([]byte(nil), r.Data...))
+		}
+	}
+	return out, nil
 }

@@ -162,3 +162,31 @@ func startTicker2(t *testing.T, svc *Service, in Input) *Application {
 	app, _ := svc.Application("app")
 	return app
 }
+
+func TestDiscoverInputSchemaFromStream(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		mock := newMock()
+		ks := stream.New(stream.WithClock(mock))
+		defer ks.Close()
+		src, err := ks.CreateStream(ctx, stream.CreateStreamInput{StreamName: "ticks", ShardCount: new(2)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mock.Add(time.Minute)
+		synctest.Wait()
+		for i := range 3 {
+			if _, err := src.PutRecord(ctx, stream.PutRecordInput{Data: []byte(`{"TICKER":"AMZN","PRICE":1.5}`), PartitionKey: strconv.Itoa(i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		svc := New(WithClock(mock), WithStreams(ks))
+		out, err := svc.DiscoverInputSchema(ctx, DiscoverInputSchemaInput{ResourceARN: src.ARN()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.RawInputRecords) != 3 || len(out.InputSchema.RecordColumns) != 2 {
+			t.Fatalf("discovered %+v", out)
+		}
+	})
+}
