@@ -219,7 +219,16 @@ func (d *DeliveryStream) armLocked(now time.Time) {
 	d.timerAt = e.at
 	// The delay is from the clock's own Now, not now (which never runs
 	// backwards), so the timer fires at e.at even if the clock was set back.
-	d.timer = d.svc.cfg.clock.AfterFunc(max(e.at.Sub(d.svc.cfg.clock.Now()), 0), d.onTimer)
+	delay := e.at.Sub(d.svc.cfg.clock.Now())
+	if delay <= 0 {
+		// Already due (a Kinesis reader can open a buffer at its records'
+		// arrival, after the clock moved past its interval): a mock
+		// clock's timer would wait for the clock's next step, so flush now.
+		d.timer = nil
+		d.readers.Go(d.onTimer)
+		return
+	}
+	d.timer = d.svc.cfg.clock.AfterFunc(delay, d.onTimer)
 }
 
 // onTimer runs on the clock's goroutine when the earliest deadline comes.

@@ -70,7 +70,8 @@ type DeliveryStream struct {
 	// The source's shards read to their end, and the children whose
 	// reading has started (see finishShard).
 	sourceFinished, sourceStarted map[string]bool
-	// readers are the goroutines reading the Kinesis source.
+	// readers are the goroutines reading the Kinesis source, and flushes
+	// of deadlines already past when armed (see armLocked).
 	readers sync.WaitGroup
 }
 
