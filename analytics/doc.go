@@ -166,8 +166,9 @@
 //
 // # Differences from Kinesis Data Analytics
 //
-//   - A Kinesis stream input ([WithStreams]) is read through an enhanced
-//     fan-out consumer (SubscribeToShard per shard); LAST_STOPPED_POINT
+//   - A Kinesis stream input ([WithStreams]) is read with
+//     stream.Service.ReadShard, pushed by the stream and registering no
+//     consumer (AWS's reader is invisible too); LAST_STOPPED_POINT
 //     resumes after the last record read per shard, or at LATEST when
 //     nothing was read. A Firehose delivery stream as an input is not
 //     supported (ErrUnsupportedOperationException); use a Kinesis stream or

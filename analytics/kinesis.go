@@ -2,9 +2,7 @@ package analytics
 
 import (
 	"context"
-	"errors"
-	"io"
-	"time"
+	"sync"
 
 	"github.com/sluicehq/sluice/stream"
 )
@@ -14,10 +12,42 @@ import (
 func WithStreams(s *stream.Service) Option { return func(cfg *config) { cfg.streams = s } }
 
 // kinesisReader reads a Kinesis stream input while the application runs:
-// an enhanced fan-out consumer with one SubscribeToShard reader per open
-// shard, woken by the stream when records are written.
+// one stream.Service.ReadShard reader per open shard, woken by the stream
+// when records are written. Like AWS's own reader it registers no
+// consumer on the stream.
 type kinesisReader struct {
 	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	finished map[string]bool // shards read to their end
+	started  map[string]bool // children whose reading has started
+}
+
+// finish records that a shard was read to its end and returns the
+// children to read now: those whose parents are all finished, once each
+// (a merged shard waits for both parents, keeping per-key order).
+func (kr *kinesisReader) finish(shard string, children []stream.ChildShard) []string {
+	kr.mu.Lock()
+	defer kr.mu.Unlock()
+	if kr.finished == nil {
+		kr.finished, kr.started = map[string]bool{}, map[string]bool{}
+	}
+	kr.finished[shard] = true
+	var ready []string
+	for _, c := range children {
+		if kr.finished[c.ShardId] || kr.started[c.ShardId] {
+			continue
+		}
+		all := true
+		for _, p := range c.ParentShards {
+			all = all && kr.finished[p]
+		}
+		if all {
+			kr.started[c.ShardId] = true
+			ready = append(ready, c.ShardId)
+		}
+	}
+	return ready
 }
 
 // startKinesisLocked starts reading ai's stream from its starting
@@ -59,19 +89,6 @@ func (a *Application) stopKinesisLocked() {
 func (a *Application) runKinesis(ctx context.Context, kr *kinesisReader, ai *appInput, pos InputStartingPosition, last map[string]string) {
 	ks := a.svc.cfg.streams
 	arn := ai.cfg.KinesisStreamsInput.ResourceARN
-	reg, err := ks.RegisterStreamConsumer(ctx, stream.RegisterStreamConsumerInput{StreamARN: arn,
-		ConsumerName: "analytics-" + a.name + "-" + ai.id})
-	if err != nil {
-		a.svc.cfg.logger.Warn("analytics: reading the Kinesis input failed", "application", a.name, "error", err)
-		return
-	}
-	consumer := reg.Consumer.ConsumerARN
-	a.bg.Add(1)
-	go func() {
-		defer a.bg.Done()
-		<-ctx.Done()
-		_ = ks.DeregisterStreamConsumer(context.Background(), stream.StreamConsumerInput{ConsumerARN: consumer})
-	}()
 	shards, err := ks.ListShards(ctx, stream.ListShardsInput{StreamARN: arn})
 	if err != nil {
 		return
@@ -90,46 +107,22 @@ func (a *Application) runKinesis(ctx context.Context, kr *kinesisReader, ai *app
 		a.bg.Add(1)
 		go func() {
 			defer a.bg.Done()
-			a.readShard(ctx, kr, ai, consumer, sh.ShardId, sp)
+			a.readShard(ctx, kr, ai, arn, sh.ShardId, sp)
 		}()
 	}
 }
 
 // readShard delivers one shard's records until ctx ends, then goes on
 // with the shard's children after a reshard.
-func (a *Application) readShard(ctx context.Context, kr *kinesisReader, ai *appInput, consumer, shard string, sp stream.StartingPosition) {
+func (a *Application) readShard(ctx context.Context, kr *kinesisReader, ai *appInput, arn, shard string, sp stream.StartingPosition) {
 	ks := a.svc.cfg.streams
-	subscribe := func(sp stream.StartingPosition) (*stream.Subscription, error) {
-		for {
-			sub, err := ks.SubscribeToShard(ctx, stream.SubscribeToShardInput{ConsumerARN: consumer, ShardId: shard, StartingPosition: sp})
-			if err == nil {
-				return sub, nil
-			}
-			if !errors.Is(err, stream.ErrResourceInUseException) {
-				return nil, err
-			}
-			t := a.svc.cfg.clock.Timer(time.Second)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return nil, ctx.Err()
-			case <-t.C:
-			}
-		}
-	}
-	sub, err := subscribe(sp)
+	sub, err := ks.ReadShard(ctx, stream.ReadShardInput{StreamARN: arn, ShardId: shard, StartingPosition: sp})
 	if err != nil {
+		a.svc.cfg.logger.Warn("analytics: reading the Kinesis input failed", "application", a.name, "shard", shard, "error", err)
 		return
 	}
-	cont := ""
 	for {
 		ev, err := sub.Next(ctx)
-		if errors.Is(err, io.EOF) && cont != "" {
-			if sub, err = subscribe(stream.StartingPosition{Type: stream.AfterSequenceNumber, SequenceNumber: cont}); err != nil {
-				return
-			}
-			continue
-		}
 		if err != nil {
 			return
 		}
@@ -139,17 +132,16 @@ func (a *Application) readShard(ctx context.Context, kr *kinesisReader, ai *appI
 			}
 			_ = a.step(ctx)
 		}
-		for _, child := range ev.ChildShards {
-			a.bg.Add(1)
-			go func() {
-				defer a.bg.Done()
-				a.readShard(ctx, kr, ai, consumer, child.ShardId, stream.StartingPosition{Type: stream.TrimHorizon})
-			}()
-		}
 		if len(ev.ChildShards) > 0 {
+			for _, child := range kr.finish(shard, ev.ChildShards) {
+				a.bg.Add(1)
+				go func() {
+					defer a.bg.Done()
+					a.readShard(ctx, kr, ai, arn, child, stream.StartingPosition{Type: stream.TrimHorizon})
+				}()
+			}
 			return
 		}
-		cont = ev.ContinuationSequenceNumber
 	}
 }
 
