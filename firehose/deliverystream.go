@@ -40,6 +40,8 @@ type DeliveryStream struct {
 	createdAt time.Time
 
 	mu       sync.Mutex
+	taps     []tap // see Tap; the slice is replaced, never changed in place
+	tapSeq   uint64
 	mono     clock.Monotonic
 	rng      *rand.Rand
 	deleting bool

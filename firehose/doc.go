@@ -131,6 +131,7 @@
 //   - update.go: UpdateDestination (VersionId, merge or replace).
 //   - encryption.go, tags.go: server-side encryption and tags.
 //   - put.go, throughput.go: PutRecord and PutRecordBatch, the throughput quotas.
+//   - tap.go: Tap, the records a Kinesis Data Analytics input reads.
 //   - buffer.go: buffers, deadlines, the timer, the error output.
 //   - delivery.go: flushed buffers as deliveries, retries, object names.
 //   - prefix.go, timestamp.go: prefix expressions and the DateTimeFormatter.

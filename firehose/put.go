@@ -158,6 +158,7 @@ func (d *DeliveryStream) put(ctx context.Context, recs []Record, batch bool) ([]
 	}
 	jobs := d.catchUpLocked(now)
 	dest := d.dest
+	taps := d.tapsLocked()
 	if dest.proc == nil && !dest.partitioned && !dest.backupSource {
 		// Fast path: records go straight into the main buffer.
 		for _, r := range recs {
@@ -167,6 +168,9 @@ func (d *DeliveryStream) put(ctx context.Context, recs []Record, batch bool) ([]
 		d.armLocked(now)
 		d.mu.Unlock()
 		d.run(jobs)
+		if taps != nil {
+			feedTaps(ctx, taps, tapRecords(recs, now))
+		}
 		return ids, enc, nil
 	}
 	d.mu.Unlock()
@@ -176,7 +180,19 @@ func (d *DeliveryStream) put(ctx context.Context, recs []Record, batch bool) ([]
 		in[i] = inRecord{data: slices.Clone(r.Data), arrival: now}
 	}
 	d.ingest(ctx, dest, in, now)
+	if taps != nil {
+		feedTaps(ctx, taps, tapRecords(recs, now))
+	}
 	return ids, enc, nil
+}
+
+// tapRecords copies accepted records for the taps.
+func tapRecords(recs []Record, arrival time.Time) []TapRecord {
+	out := make([]TapRecord, len(recs))
+	for i, r := range recs {
+		out[i] = TapRecord{Data: slices.Clone(r.Data), Arrival: arrival}
+	}
+	return out
 }
 
 // ingest runs records through the pipeline and buffers them.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/sluicehq/sluice/stream"
@@ -151,6 +152,7 @@ func (d *DeliveryStream) ingestKinesis(ctx context.Context, shard string, recs [
 		return
 	}
 	dest := d.dest
+	taps := d.tapsLocked()
 	now := d.mono.Now(d.svc.cfg.clock)
 	d.mu.Unlock()
 	// The records reached Firehose when they were written: the reader
@@ -180,4 +182,11 @@ func (d *DeliveryStream) ingestKinesis(ctx context.Context, shard string, recs [
 	d.metrics.add(mIncomingRecords, len(in))
 	d.metrics.add(mIncomingBytes, size)
 	d.ingest(ctx, dest, in, now)
+	if taps != nil {
+		t := make([]TapRecord, len(in))
+		for i, r := range in {
+			t[i] = TapRecord{Data: slices.Clone(r.data), Arrival: r.arrival}
+		}
+		feedTaps(ctx, taps, t)
+	}
 }
