@@ -78,6 +78,15 @@ type appInput struct {
 	start   *InputStartingPositionConfiguration
 	reader  *kinesisReader    // while a Kinesis input is read
 	last    map[string]string // last sequence number read per shard
+	untap   func()            // while a Firehose input is read
+	tapGen  uint64            // tells a stale Firehose tap from the current one
+}
+
+// external reports whether the input's records come from another service
+// (a Kinesis stream or a delivery stream), which keeps them: the input's
+// log is only a hand-over.
+func (ai *appInput) external() bool {
+	return ai.cfg.KinesisStreamsInput != nil || ai.cfg.KinesisFirehoseInput != nil
 }
 
 type inputRecord struct {
@@ -128,8 +137,10 @@ func (a *Application) newInput(in Input) (*appInput, error) {
 	if sources != 1 {
 		return nil, errorf(ErrInvalidArgumentException, "an input needs exactly one of KinesisStreamsInput, KinesisFirehoseInput or GoInput")
 	}
-	if in.KinesisFirehoseInput != nil {
-		return nil, errorf(ErrUnsupportedOperationException, "sluice does not read Firehose delivery streams as inputs yet; use a Kinesis stream or GoInput")
+	if f := in.KinesisFirehoseInput; f != nil {
+		if _, err := a.svc.deliveryStream(f.ResourceARN); err != nil {
+			return nil, err
+		}
 	}
 	if k := in.KinesisStreamsInput; k != nil {
 		if a.svc.cfg.streams == nil {

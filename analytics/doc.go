@@ -162,7 +162,8 @@
 //   - logparse.go: the log-parsing functions. rcf.go: RANDOM_CUT_FOREST
 //     and HOTSPOTS. grouprank.go: GROUP_RANK.
 //   - query.go: the Go API. adapters.go: stream and firehose destinations.
-//     kinesis.go: Kinesis stream inputs.
+//     kinesis.go: Kinesis stream inputs. firehose_input.go: delivery
+//     stream inputs.
 //
 // # Differences from Kinesis Data Analytics
 //
@@ -170,9 +171,10 @@
 //     stream.Service.ReadShard, pushed by the stream and registering no
 //     consumer (AWS's reader is invisible too); LAST_STOPPED_POINT
 //     resumes after the last record read per shard, or at LATEST when
-//     nothing was read. A Firehose delivery stream as an input is not
-//     supported (ErrUnsupportedOperationException); use a Kinesis stream or
-//     a GoInput ([Application.PutRecords]).
+//     nothing was read. A Firehose delivery stream input ([WithFirehose])
+//     gets every record the delivery stream accepts while the application
+//     runs (firehose.DeliveryStream.Tap); every starting position reads
+//     from NOW, as a delivery stream keeps nothing to re-read.
 //   - RANDOM_CUT_FOREST scores with a seeded forest of isolation trees over
 //     time-decayed reservoir samples (score ~1 for ordinary rows, larger for
 //     outliers, 0 until the model has data); the numbers are not AWS's.

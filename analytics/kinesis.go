@@ -77,11 +77,17 @@ func (a *Application) startKinesisLocked(ai *appInput) {
 	}()
 }
 
-func (a *Application) stopKinesisLocked() {
+// stopInputsLocked stops reading Kinesis and Firehose inputs. a.mu must
+// be held.
+func (a *Application) stopInputsLocked() {
 	for _, ai := range a.inputs {
 		if ai.reader != nil {
 			ai.reader.cancel()
 			ai.reader = nil
+		}
+		if ai.untap != nil {
+			ai.untap()
+			ai.untap = nil
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/sluicehq/sluice/firehose"
 	"github.com/sluicehq/sluice/internal/clock"
 	"github.com/sluicehq/sluice/stream"
 )
@@ -27,6 +28,7 @@ type config struct {
 	objects    ObjectStore
 	retry      time.Duration
 	streams    *stream.Service
+	firehoses  *firehose.Service
 }
 
 func defaultConfig() config {

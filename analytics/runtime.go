@@ -236,6 +236,11 @@ func (a *Application) startEngineLocked() {
 			a.startKinesisLocked(ai)
 			continue
 		}
+		if ai.cfg.KinesisFirehoseInput != nil {
+			ai.log, ai.first, ai.pos = ai.log[:0], ai.nextSeq, ai.nextSeq
+			a.startFirehoseLocked(ai)
+			continue
+		}
 		if ai.start == nil {
 			continue
 		}
@@ -274,7 +279,7 @@ func (a *Application) restartEngineLocked() {
 }
 
 func (a *Application) stopEngineLocked() {
-	a.stopKinesisLocked()
+	a.stopInputsLocked()
 	a.eng = nil
 	a.stopTimerLocked()
 }
@@ -353,7 +358,7 @@ func (a *Application) runLocked() {
 			ai.pos++
 			a.ingestLocked(ai, rec.data, rec.arrival, now)
 		}
-		if ai.cfg.KinesisStreamsInput != nil {
+		if ai.external() {
 			// The stream keeps the records; this log is only a hand-over.
 			ai.log, ai.first = ai.log[:0], ai.nextSeq
 		}
@@ -398,7 +403,7 @@ func (a *Application) takePreprocessLocked() []preWork {
 		fn, _ := a.svc.function(p.InputLambdaProcessor.ResourceARN)
 		recs := append([]inputRecord(nil), ai.log[ai.pos-ai.first:]...)
 		ai.pos = ai.nextSeq
-		if ai.cfg.KinesisStreamsInput != nil {
+		if ai.external() {
 			ai.log, ai.first = ai.log[:0], ai.nextSeq
 		}
 		out = append(out, preWork{ai: ai, fn: fn, recs: recs})
@@ -458,6 +463,9 @@ func (a *Application) preprocess(ctx context.Context, work []preWork) []preResul
 		ev := PreprocessingEvent{ApplicationARN: a.arn}
 		if k := w.ai.cfg.KinesisStreamsInput; k != nil {
 			ev.StreamARN = k.ResourceARN
+		}
+		if f := w.ai.cfg.KinesisFirehoseInput; f != nil {
+			ev.StreamARN = f.ResourceARN
 		}
 		a.mu.Lock()
 		a.invocSeq++

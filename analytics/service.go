@@ -93,7 +93,7 @@ func (s *Service) Close() error {
 	for _, a := range apps {
 		a.mu.Lock()
 		a.stopTimerLocked()
-		a.stopKinesisLocked()
+		a.stopInputsLocked()
 		a.closed = true
 		a.wakeLocked()
 		a.mu.Unlock()

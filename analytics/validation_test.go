@@ -51,12 +51,12 @@ func TestValidationErrors(t *testing.T) {
 		{"reference source without object store", svc.AddApplicationReferenceDataSource(ctx, AddApplicationReferenceDataSourceInput{ApplicationName: "v",
 			CurrentApplicationVersionId: 1, ReferenceDataSource: ReferenceDataSource{TableName: "T",
 				S3ReferenceDataSource: S3ReferenceDataSource{BucketARN: "arn:aws:s3:::b", FileKey: "k"}}}), ErrResourceNotFoundException},
-		{"firehose input", func() error {
+		{"firehose input without a firehose service", func() error {
 			in := tickerInput()
 			in.GoInput, in.KinesisFirehoseInput = nil, &KinesisFirehoseInput{ResourceARN: "arn:aws:firehose:us-east-1:123456789012:deliverystream/x"}
 			_, err := svc.CreateApplication(ctx, CreateApplicationInput{ApplicationName: "fh", Inputs: []Input{in}})
 			return err
-		}(), ErrUnsupportedOperationException},
+		}(), ErrInvalidArgumentException},
 		{"kinesis input without a stream service", func() error {
 			in := tickerInput()
 			in.GoInput, in.KinesisStreamsInput = nil, &KinesisStreamsInput{ResourceARN: "arn:aws:kinesis:us-east-1:123456789012:stream/x"}
