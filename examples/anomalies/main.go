@@ -6,7 +6,7 @@
 // random cut forest scores a third device's readings, and a bad reading
 // lands in error_stream while the application keeps running. Run it with
 //
-//	go run ./examples/analytics
+//	go run ./examples/anomalies
 package main
 
 import (
