@@ -1,4 +1,4 @@
-// Command analytics runs a Kinesis Data Analytics SQL application in
+// Command anomalies runs a Kinesis Data Analytics SQL application in
 // process, on a mock clock: sensor readings come in as JSON, a tumbling
 // window averages them per device every 10 seconds into a Firehose delivery
 // stream, a stagger window counts each device's burst of readings, a
