@@ -30,6 +30,12 @@
 //     and SubscribeToShard as an application/vnd.amazon.eventstream response;
 //     also CBOR (application/x-amz-cbor-1.1), what the Java SDKs send.
 //   - Data Firehose: AWS JSON 1.1 (X-Amz-Target: Firehose_20150804.<Op>).
+//   - Kinesis Data Analytics for SQL (v1): AWS JSON 1.1 (X-Amz-Target:
+//     KinesisAnalytics_20150814.<Op>), with [WithAnalytics]. Outputs
+//     naming a Kinesis stream or Firehose delivery stream by ARN reach the
+//     services of [WithStreams] and [WithFirehose]; partial updates
+//     (UpdateApplication's ...Update members) are merged with the current
+//     configuration here.
 //
 // Authorization headers are read for their region (logged) and never
 // verified. Bodies are limited to [DefaultMaxBodyBytes]; a malformed request
@@ -38,6 +44,11 @@
 //
 // # Differences from AWS
 //
+//   - Kinesis Data Analytics: UpdateApplication with
+//     CloudWatchLoggingOptionUpdates answers UnsupportedOperationException
+//     (delete the option and add it again), as does a Firehose input;
+//     Lambda pre-processing and outputs need a Go function registered on
+//     the analytics Service (analytics.Service.RegisterFunction).
 //   - SQS and SNS AddPermission and RemovePermission succeed for a queue or
 //     topic that exists and change nothing: the native packages keep no
 //     permissions.
@@ -67,4 +78,6 @@
 //   - kinesis_cbor.go: Kinesis over CBOR, through the JSON codec.
 //   - eventstream.go: event-stream framing and SubscribeToShard.
 //   - firehose_json.go: the Firehose JSON 1.1 codec.
+//   - analytics_json.go: the Kinesis Data Analytics JSON 1.1 codec, and the
+//     resolution of output stream ARNs.
 package awsapi

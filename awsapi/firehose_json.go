@@ -16,6 +16,7 @@ import (
 // WithFirehose serves Amazon Data Firehose from svc.
 func WithFirehose(svc *firehose.Service) Option {
 	return func(h *handler) {
+		h.hoses = svc
 		h.extra = append(h.extra, route{prefix: "Firehose_20150804", serve: func(w http.ResponseWriter, r *http.Request, c *call, op string) {
 			c.service = "firehose"
 			serveFirehose(w, r, c, svc, op)

@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/sluicehq/sluice/firehose"
 	"github.com/sluicehq/sluice/internal/awserr"
 	"github.com/sluicehq/sluice/pubsub"
 	"github.com/sluicehq/sluice/queue"
+	"github.com/sluicehq/sluice/stream"
 )
 
 // DefaultMaxBodyBytes is the largest request body a handler reads unless
@@ -39,6 +41,8 @@ func WithMaxBodyBytes(n int64) Option { return func(h *handler) { h.maxBody = n 
 type handler struct {
 	sqs     *queue.Service
 	sns     *pubsub.Service
+	streams *stream.Service   // WithStreams, for analytics outputs
+	hoses   *firehose.Service // WithFirehose, for analytics outputs
 	log     *slog.Logger
 	maxBody int64
 
@@ -55,7 +59,8 @@ type route struct {
 
 // New returns an http.Handler speaking the AWS wire protocols of the
 // services given as options: SQS (AWS JSON 1.0 and query), SNS (query),
-// Kinesis (AWS JSON 1.1 and CBOR), Firehose (AWS JSON 1.1) and,
+// Kinesis (AWS JSON 1.1 and CBOR), Firehose (AWS JSON 1.1), Kinesis Data
+// Analytics (AWS JSON 1.1) and,
 // under /SimpleNotificationService-sluice.pem, the certificate SNS messages
 // are signed with. It only translates: every request becomes one call of the
 // native operation. Signatures are never verified.

@@ -23,6 +23,7 @@ const kinesisJSONType = "application/x-amz-json-1.1"
 // WithStreams serves Amazon Kinesis Data Streams from svc.
 func WithStreams(svc *stream.Service) Option {
 	return func(h *handler) {
+		h.streams = svc
 		h.extra = append(h.extra, route{prefix: "Kinesis_20131202", serve: func(w http.ResponseWriter, r *http.Request, c *call, op string) {
 			c.service = "kinesis"
 			h.serveKinesis(w, r, c, svc, op)
