@@ -1,5 +1,5 @@
-// Command sluice serves Amazon SQS, SNS, Kinesis Data Streams and Data Firehose, in memory, on one port, for AWS
-// SDKs and CLIs of any language:
+// Command sluice serves Amazon SQS, SNS, Kinesis Data Streams, Data Firehose and Kinesis Data Analytics (the v1
+// SQL API), in memory, on one port, for AWS SDKs and CLIs of any language:
 //
 //	go run ./cmd/sluice                     # 127.0.0.1:4566
 //	AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws sqs list-queues
@@ -42,6 +42,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sluicehq/sluice/analytics"
 	"github.com/sluicehq/sluice/awsapi"
 	"github.com/sluicehq/sluice/firehose"
 	"github.com/sluicehq/sluice/internal/clock"
@@ -113,11 +114,22 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	streams := stream.New(stream.WithClock(clk), stream.WithRegion(*region), stream.WithAccount(*account), stream.WithLogger(log))
 	hoses := firehose.New(firehose.WithClock(clk), firehose.WithRegion(*region), firehose.WithAccount(*account),
 		firehose.WithLogger(log), firehose.WithStreams(streams))
-	defer func() { _ = queues.Close(); _ = topics.Close(); _ = streams.Close(); _ = hoses.Close() }()
+	// Analytics applications read Kinesis streams and reference data from
+	// the buckets Firehose delivers to; their outputs reach streams and
+	// delivery streams through the handler.
+	apps := analytics.New(analytics.WithClock(clk), analytics.WithRegion(*region), analytics.WithAccount(*account),
+		analytics.WithLogger(log), analytics.WithStreams(streams), analytics.WithObjects(analytics.FirehoseObjects(hoses)))
+	defer func() {
+		_ = apps.Close()
+		_ = queues.Close()
+		_ = topics.Close()
+		_ = streams.Close()
+		_ = hoses.Close()
+	}()
 
 	mux := http.NewServeMux()
 	mux.Handle("/", awsapi.New(awsapi.WithQueues(queues), awsapi.WithPubSub(topics), awsapi.WithStreams(streams),
-		awsapi.WithFirehose(hoses), awsapi.WithLogger(log)))
+		awsapi.WithFirehose(hoses), awsapi.WithAnalytics(apps), awsapi.WithLogger(log)))
 	admin := &admin{clock: clk, mock: mock, hoses: hoses, topics: topics}
 	mux.HandleFunc("GET /_sluice/health", admin.health)
 	mux.HandleFunc("GET /_sluice/clock", admin.now)
@@ -147,7 +159,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	log.Info("sluice shutting down")
 	sctx, cancel := wall.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	// Long polls end at once with an error rather than hold the shutdown.
+	// Long polls end at once with an error rather than hold the shutdown;
+	// analytics applications stop reading their streams first.
+	_ = apps.Close()
 	_ = queues.Close()
 	_ = streams.Close()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
@@ -193,5 +194,23 @@ func TestServerCORS(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") == "" || !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "x-amzn-query-error") {
 		t.Fatalf("request: %d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+func TestServerAnalytics(t *testing.T) {
+	base := start(t, "-clock", "manual", "-region", "eu-west-1")
+	client := kinesisanalytics.New(kinesisanalytics.Options{Region: "eu-west-1", BaseEndpoint: aws.String(base), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
+	ctx := context.Background()
+	out, err := client.CreateApplication(ctx, &kinesisanalytics.CreateApplicationInput{ApplicationName: aws.String("app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *out.ApplicationSummary.ApplicationARN; got != "arn:aws:kinesisanalytics:eu-west-1:123456789012:application/app" {
+		t.Fatalf("ARN = %s", got)
+	}
+	list, err := client.ListApplications(ctx, &kinesisanalytics.ListApplicationsInput{})
+	if err != nil || len(list.ApplicationSummaries) != 1 {
+		t.Fatalf("ListApplications = %+v, %v", list, err)
 	}
 }
