@@ -4,13 +4,14 @@
     SLUICE_URL=http://127.0.0.1:4566 python3 awsapi/clienttest/clients.py
 
 Each check is a realistic sequence of calls; errors are checked by the codes
-the clients surface. The server must run with -clock manual (the delay check
-advances it). Prints "N passed, N failed" and exits non-zero on a failure.
+the clients surface. The server must run with -clock manual (the delay checks
+advance it). Prints "N passed, N failed" and exits non-zero on a failure.
 """
 import json
 import os
 import subprocess
 import sys
+import time
 import traceback
 import urllib.error
 import urllib.parse
@@ -360,7 +361,87 @@ def check_firehose():
     expect(code == "ResourceNotFoundException", "missing delivery stream: %s" % code)
 
 
-CHECKS = [check_sqs, check_sqs_long_poll, check_sqs_query_protocol, check_sns, check_sns_http, check_cli, check_kinesis, check_firehose]
+ANALYTICS_SQL = """CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (TICKER VARCHAR(4), N BIGINT, AVG_PRICE DOUBLE);
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+SELECT STREAM TICKER, COUNT(*) AS N, AVG(PRICE) AS AVG_PRICE FROM "SOURCE_SQL_STREAM_001"
+GROUP BY TICKER, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '60' SECOND);"""
+
+
+def check_analytics():
+    k = client("kinesis")
+    ka = client("kinesisanalytics")
+    role = "arn:aws:iam::123456789012:role/ka"
+    k.create_stream(StreamName="py-ticks", ShardCount=1)
+    k.create_stream(StreamName="py-averages", ShardCount=1)
+    advance("1m")  # CREATING -> ACTIVE
+    src = k.describe_stream_summary(StreamName="py-ticks")["StreamDescriptionSummary"]["StreamARN"]
+    dst = k.describe_stream_summary(StreamName="py-averages")["StreamDescriptionSummary"]["StreamARN"]
+    for rec in [{"ticker": "AAPL", "price": 10}, {"ticker": "AAPL", "price": 20}, {"ticker": "AMZN", "price": 7.5}]:
+        k.put_record(StreamName="py-ticks", PartitionKey="p", Data=json.dumps(rec).encode())
+
+    schema = ka.discover_input_schema(ResourceARN=src, RoleARN=role,
+                                      InputStartingPositionConfiguration={"InputStartingPosition": "TRIM_HORIZON"})
+    cols = [c["Name"] for c in schema["InputSchema"]["RecordColumns"]]
+    expect(len(cols) == 2 and len(schema["RawInputRecords"]) == 3, "discovered %s" % schema)
+
+    code, e = error_code(ka.create_application, ApplicationName="py-bad", ApplicationCode="CREATE STREAM ;")
+    expect(code == "CodeValidationException" and isinstance(e, ka.exceptions.CodeValidationException), "bad code: %s" % code)
+    summary = ka.create_application(ApplicationName="py-tickers", ApplicationCode=ANALYTICS_SQL, Inputs=[{
+        "NamePrefix": "SOURCE_SQL_STREAM", "KinesisStreamsInput": {"ResourceARN": src, "RoleARN": role},
+        "InputSchema": {"RecordFormat": {"RecordFormatType": "JSON",
+                                         "MappingParameters": {"JSONMappingParameters": {"RecordRowPath": "$"}}},
+                        "RecordEncoding": "UTF-8", "RecordColumns": [
+                            {"Name": "TICKER", "SqlType": "VARCHAR(4)", "Mapping": "$.ticker"},
+                            {"Name": "PRICE", "SqlType": "DOUBLE", "Mapping": "$.price"}]}}],
+        Outputs=[{"Name": "DESTINATION_SQL_STREAM", "KinesisStreamsOutput": {"ResourceARN": dst, "RoleARN": role},
+                  "DestinationSchema": {"RecordFormatType": "JSON"}}],
+        Tags=[{"Key": "team", "Value": "py"}])["ApplicationSummary"]
+    expect(summary["ApplicationStatus"] == "READY" and summary["ApplicationARN"].endswith(":application/py-tickers"),
+           "summary %s" % summary)
+    detail = ka.describe_application(ApplicationName="py-tickers")["ApplicationDetail"]
+    expect(detail["ApplicationVersionId"] == 1 and detail["CreateTimestamp"] == clock_now(), "detail %s" % detail)
+    inp = detail["InputDescriptions"][0]
+    expect(inp["InAppStreamNames"] == ["SOURCE_SQL_STREAM_001"] and
+           inp["KinesisStreamsInputDescription"]["ResourceARN"] == src, "input %s" % inp)
+    expect(ka.list_tags_for_resource(ResourceARN=summary["ApplicationARN"])["Tags"] == [{"Key": "team", "Value": "py"}], "tags")
+    expect([a["ApplicationName"] for a in ka.list_applications()["ApplicationSummaries"]] == ["py-tickers"], "list_applications")
+
+    ka.start_application(ApplicationName="py-tickers", InputConfigurations=[{
+        "Id": inp["InputId"], "InputStartingPositionConfiguration": {"InputStartingPosition": "TRIM_HORIZON"}}])
+    expect(ka.describe_application(ApplicationName="py-tickers")["ApplicationDetail"]["ApplicationStatus"] == "RUNNING", "running")
+    # The application reads the stream on its own goroutines; each advance
+    # closes the window its rows fell in, and the averages reach the
+    # output stream.
+    shard = k.list_shards(StreamName="py-averages")["Shards"][0]["ShardId"]
+    it = k.get_shard_iterator(StreamName="py-averages", ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    rows = []
+    for _ in range(50):
+        advance("1m")
+        got = k.get_records(ShardIterator=it)
+        it = got["NextShardIterator"]
+        rows += [json.loads(r["Data"]) for r in got["Records"]]
+        if len(rows) >= 2:
+            break
+        time.sleep(0.05)
+    expect(rows == [{"TICKER": "AAPL", "N": 2, "AVG_PRICE": 15.0}, {"TICKER": "AMZN", "N": 1, "AVG_PRICE": 7.5}],
+           "output rows %s" % rows)
+
+    ka.stop_application(ApplicationName="py-tickers")
+    detail = ka.describe_application(ApplicationName="py-tickers")["ApplicationDetail"]
+    expect(detail["ApplicationStatus"] == "READY", "stopped: %s" % detail["ApplicationStatus"])
+    code, _ = error_code(ka.update_application, ApplicationName="py-tickers", CurrentApplicationVersionId=99,
+                         ApplicationUpdate={"ApplicationCodeUpdate": ANALYTICS_SQL})
+    expect(code == "ConcurrentModificationException", "stale version: %s" % code)
+    ka.delete_application(ApplicationName="py-tickers", CreateTimestamp=detail["CreateTimestamp"])
+    code, e = error_code(ka.describe_application, ApplicationName="py-tickers")
+    expect(code == "ResourceNotFoundException" and isinstance(e, ka.exceptions.ResourceNotFoundException),
+           "deleted application: %s" % code)
+    k.delete_stream(StreamName="py-ticks")
+    k.delete_stream(StreamName="py-averages")
+    advance("1m")
+
+
+CHECKS = [check_sqs, check_sqs_long_poll, check_sqs_query_protocol, check_sns, check_sns_http, check_cli, check_kinesis, check_firehose, check_analytics]
 EXTRA = []  # further services register here
 
 
