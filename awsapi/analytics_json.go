@@ -25,8 +25,8 @@ const analyticsTarget = "KinesisAnalytics_20150814"
 // WithAnalytics serves Amazon Kinesis Data Analytics (the v1 SQL API) from
 // svc. Outputs naming a Kinesis stream or a Firehose delivery stream by ARN
 // reach the streams of the services given with WithStreams and WithFirehose
-// (in any order); give svc those streams with analytics.WithStreams for
-// Kinesis stream inputs.
+// (in any order); give svc those services with analytics.WithStreams and
+// analytics.WithFirehose for its inputs.
 func WithAnalytics(svc *analytics.Service) Option {
 	return func(h *handler) {
 		a := &analyticsAPI{svc: svc, h: h, registered: make(map[string]bool)}
@@ -466,7 +466,7 @@ func (a *analyticsAPI) updateApplication(ctx context.Context, body []byte) (any,
 		}
 		if iu.KinesisFirehoseInputUpdate != nil {
 			return nil, analytics.ErrUnsupportedOperationException.WithMessage(
-				"sluice does not read Firehose delivery streams as inputs; use a Kinesis stream")
+				"sluice does not update a Firehose input (KinesisFirehoseInputUpdate); create the application again")
 		}
 		n := analytics.InputUpdate{InputId: iu.InputId, NamePrefixUpdate: iu.NamePrefixUpdate}
 		if p := iu.InputProcessingConfigurationUpdate; p != nil && p.InputLambdaProcessorUpdate != nil {

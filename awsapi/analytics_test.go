@@ -46,7 +46,8 @@ func newAnalyticsEnv(t *testing.T, loopback bool) *analyticsEnv {
 	e := &analyticsEnv{clock: mock, base: "http://sluice.local"}
 	e.streams = stream.New(stream.WithClock(mock))
 	e.hoses = sfirehose.New(sfirehose.WithClock(mock), sfirehose.WithStreams(e.streams))
-	e.analytics = analytics.New(analytics.WithClock(mock), analytics.WithStreams(e.streams), analytics.WithObjects(referenceObjects))
+	e.analytics = analytics.New(analytics.WithClock(mock), analytics.WithStreams(e.streams), analytics.WithFirehose(e.hoses),
+		analytics.WithObjects(referenceObjects))
 	t.Cleanup(func() { _ = e.analytics.Close(); _ = e.hoses.Close(); _ = e.streams.Close() })
 	h := awsapi.New(awsapi.WithAnalytics(e.analytics), awsapi.WithStreams(e.streams), awsapi.WithFirehose(e.hoses))
 	if loopback {
@@ -442,5 +443,63 @@ func FuzzAnalyticsJSON(f *testing.F) {
 				t.Fatalf("error without a code: %d %s", rec.Code, rec.Body)
 			}
 		})
+	})
+}
+
+func TestAnalyticsFirehoseInputAndOutput(t *testing.T) {
+	analyticsTransports(t, func(t *testing.T, e *analyticsEnv) {
+		hose := func(name string) *sfirehose.DeliveryStream {
+			t.Helper()
+			must(e.hoses.CreateDeliveryStream(ctx, sfirehose.CreateDeliveryStreamInput{DeliveryStreamName: name,
+				ExtendedS3DestinationConfiguration: &sfirehose.ExtendedS3DestinationConfiguration{RoleARN: "arn:aws:iam::123456789012:role/f",
+					BucketARN: "arn:aws:s3:::" + name, BufferingHints: &sfirehose.BufferingHints{IntervalInSeconds: new(60), SizeInMBs: new(5)}}}))(t)
+			e.clock.Add(time.Minute)
+			return must(e.hoses.DeliveryStream(ctx, name))(t)
+		}
+		raw, cooked := hose("raw"), hose("cooked")
+		c := e.ka
+		name := aws.String("relay")
+		must(c.CreateApplication(ctx, &kinesisanalytics.CreateApplicationInput{ApplicationName: name,
+			ApplicationCode: aws.String(`CREATE STREAM "OUT" (TICKER VARCHAR(4), PRICE DOUBLE);
+CREATE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM TICKER, PRICE * 2 FROM "SOURCE_SQL_STREAM_001";`),
+			Inputs: []types.Input{{NamePrefix: aws.String("SOURCE_SQL_STREAM"), InputSchema: tickerSchema(),
+				KinesisFirehoseInput: &types.KinesisFirehoseInput{ResourceARN: aws.String(raw.ARN()), RoleARN: aws.String("arn:aws:iam::123456789012:role/ka")}}},
+			Outputs: []types.Output{{Name: aws.String("OUT"), DestinationSchema: &types.DestinationSchema{RecordFormatType: types.RecordFormatTypeCsv},
+				KinesisFirehoseOutput: &types.KinesisFirehoseOutput{ResourceARN: aws.String(cooked.ARN()), RoleARN: aws.String("arn:aws:iam::123456789012:role/ka")}}}}))(t)
+		d := must(c.DescribeApplication(ctx, &kinesisanalytics.DescribeApplicationInput{ApplicationName: name}))(t).ApplicationDetail
+		if *d.InputDescriptions[0].KinesisFirehoseInputDescription.ResourceARN != raw.ARN() ||
+			*d.OutputDescriptions[0].KinesisFirehoseOutputDescription.ResourceARN != cooked.ARN() {
+			t.Fatalf("detail = %+v", d)
+		}
+		// A partial update of the output keeps its ARN.
+		must(c.UpdateApplication(ctx, &kinesisanalytics.UpdateApplicationInput{ApplicationName: name, CurrentApplicationVersionId: aws.Int64(1),
+			ApplicationUpdate: &types.ApplicationUpdate{OutputUpdates: []types.OutputUpdate{{OutputId: d.OutputDescriptions[0].OutputId,
+				KinesisFirehoseOutputUpdate: &types.KinesisFirehoseOutputUpdate{RoleARNUpdate: aws.String("arn:aws:iam::123456789012:role/ka2")}}}}}))(t)
+		_, err := c.UpdateApplication(ctx, &kinesisanalytics.UpdateApplicationInput{ApplicationName: name, CurrentApplicationVersionId: aws.Int64(2),
+			ApplicationUpdate: &types.ApplicationUpdate{CloudWatchLoggingOptionUpdates: []types.CloudWatchLoggingOptionUpdate{{
+				CloudWatchLoggingOptionId: aws.String("1.1"), RoleARNUpdate: aws.String("r")}}}})
+		wantAPIError(t, err, "UnsupportedOperationException")
+
+		app := must(e.analytics.Application("relay"))(t)
+		out := must(app.Subscribe("OUT"))(t)
+		must(c.StartApplication(ctx, &kinesisanalytics.StartApplicationInput{ApplicationName: name,
+			InputConfigurations: []types.InputConfiguration{{Id: d.InputDescriptions[0].InputId, InputStartingPositionConfiguration: &types.InputStartingPositionConfiguration{
+				InputStartingPosition: types.InputStartingPositionNow}}}}))(t)
+		must(raw.PutRecordBatch(ctx, sfirehose.PutRecordBatchInput{Records: []sfirehose.Record{
+			{Data: []byte(`{"ticker":"AAPL","price":10}`)}, {Data: []byte(`{"ticker":"AMZN","price":1.5}`)}}}))(t)
+		for range 2 { // the rows were produced and delivered
+			must(out.Next(ctx))(t)
+		}
+		e.clock.Add(61 * time.Second) // cooked's buffer interval passes
+		// Describing the delivery stream catches up with the clock.
+		must(e.hoses.DescribeDeliveryStream(ctx, sfirehose.DescribeDeliveryStreamInput{DeliveryStreamName: "cooked"}))(t)
+		objs := e.hoses.Bucket("arn:aws:s3:::cooked").Objects("")
+		if len(objs) != 1 || string(objs[0].Body) != "AAPL,20.0\nAMZN,3.0\n" {
+			var got []string
+			for _, o := range objs {
+				got = append(got, string(o.Body))
+			}
+			t.Fatalf("delivered objects = %q", got)
+		}
 	})
 }

@@ -45,10 +45,10 @@
 // # Differences from AWS
 //
 //   - Kinesis Data Analytics: UpdateApplication with
-//     CloudWatchLoggingOptionUpdates answers UnsupportedOperationException
-//     (delete the option and add it again), as does a Firehose input;
-//     Lambda pre-processing and outputs need a Go function registered on
-//     the analytics Service (analytics.Service.RegisterFunction).
+//     CloudWatchLoggingOptionUpdates or KinesisFirehoseInputUpdate answers
+//     UnsupportedOperationException (delete and add again instead); Lambda
+//     pre-processing and outputs need a Go function registered on the
+//     analytics Service (analytics.Service.RegisterFunction).
 //   - SQS and SNS AddPermission and RemovePermission succeed for a queue or
 //     topic that exists and change nothing: the native packages keep no
 //     permissions.

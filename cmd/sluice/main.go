@@ -114,11 +114,12 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	streams := stream.New(stream.WithClock(clk), stream.WithRegion(*region), stream.WithAccount(*account), stream.WithLogger(log))
 	hoses := firehose.New(firehose.WithClock(clk), firehose.WithRegion(*region), firehose.WithAccount(*account),
 		firehose.WithLogger(log), firehose.WithStreams(streams))
-	// Analytics applications read Kinesis streams and reference data from
-	// the buckets Firehose delivers to; their outputs reach streams and
-	// delivery streams through the handler.
+	// Analytics applications read Kinesis streams, Firehose delivery
+	// streams and reference data from the buckets Firehose delivers to;
+	// their outputs reach streams and delivery streams through the handler.
 	apps := analytics.New(analytics.WithClock(clk), analytics.WithRegion(*region), analytics.WithAccount(*account),
-		analytics.WithLogger(log), analytics.WithStreams(streams), analytics.WithObjects(analytics.FirehoseObjects(hoses)))
+		analytics.WithLogger(log), analytics.WithStreams(streams), analytics.WithFirehose(hoses),
+		analytics.WithObjects(analytics.FirehoseObjects(hoses)))
 	defer func() {
 		_ = apps.Close()
 		_ = queues.Close()
