@@ -151,9 +151,9 @@ func (n *notification) deliveryFor(sub *Subscription) delivery {
 		} else {
 			d.body = n.envelope(msg, sub.arn)
 		}
-		hp := effectiveHTTPPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
+		hp := sub.httpPolicyLocked()
 		d.http = &httpDelivery{topic: t, messageType: "Notification", messageID: n.id, contentType: hp.contentType, raw: raw,
-			schedule: hp.retry.schedule(), perSecond: hp.maxPerSecond, notBefore: sub.throttleLocked(n.now, hp.maxPerSecond)}
+			schedule: hp.schedule, perSecond: hp.maxPerSecond, notBefore: sub.throttleLocked(n.now, hp.maxPerSecond)}
 	case "lambda":
 		ev := LambdaSNSMsg{
 			Type: "Notification", MessageId: n.id, TopicArn: t.arn, Subject: n.p.in.Subject, Message: msg,
@@ -424,10 +424,10 @@ func (t *Topic) controlMessageLocked(sub *Subscription, typ, msg string) *delive
 		// Confirmations are retried by the subscription's delivery policy
 		// and count against its throttle, as notifications do.
 		body := t.controlDocLocked(typ, id, msg, subscribeURL, sub.token, now)
-		hp := effectiveHTTPPolicy(t.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy)
+		hp := sub.httpPolicyLocked()
 		return &delivery{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, topic: t, body: body, http: &httpDelivery{
 			topic: t, messageType: typ, messageID: id, contentType: defaultContentType,
-			schedule: hp.retry.schedule(), perSecond: hp.maxPerSecond, notBefore: sub.throttleLocked(now, hp.maxPerSecond),
+			schedule: hp.schedule, perSecond: hp.maxPerSecond, notBefore: sub.throttleLocked(now, hp.maxPerSecond),
 		}}
 	}
 	return nil

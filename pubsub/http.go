@@ -258,6 +258,27 @@ func effectiveSubscriptionPolicy(topicPolicy, subPolicy string) string {
 // requestPolicy.
 const defaultContentType = "text/plain; charset=UTF-8"
 
+// deliveryPolicy is a subscription's effective http delivery policy with
+// its retry schedule, kept until the topic's or the subscription's
+// DeliveryPolicy changes, so deliveries do not parse JSON.
+type deliveryPolicy struct {
+	topicPolicy, subPolicy string // what it was made from
+	httpPolicy
+	schedule []time.Duration
+}
+
+// httpPolicyLocked returns the subscription's effective http delivery
+// policy. topic.mu must be held.
+func (sub *Subscription) httpPolicyLocked() *deliveryPolicy {
+	tp, sp := sub.topic.settings.attrs[AttrDeliveryPolicy], sub.settings.deliveryPolicy
+	if c := sub.policy; c != nil && c.topicPolicy == tp && c.subPolicy == sp {
+		return c
+	}
+	hp := effectiveHTTPPolicy(tp, sp)
+	sub.policy = &deliveryPolicy{topicPolicy: tp, subPolicy: sp, httpPolicy: hp, schedule: hp.retry.schedule()}
+	return sub.policy
+}
+
 // throttleLocked returns when an attempt wanted at `at` may be made under
 // a limit of perSecond attempts a second, and reserves that moment: the
 // attempts to one endpoint are spaced at least 1/perSecond apart.

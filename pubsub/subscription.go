@@ -28,7 +28,8 @@ type Subscription struct {
 	tokenAt  time.Time
 	settings subSettings
 	replay   *replayState
-	nextSlot time.Time // the earliest next http attempt under a throttle policy
+	nextSlot time.Time       // the earliest next http attempt under a throttle policy
+	policy   *deliveryPolicy // http and https: see httpPolicyLocked
 }
 
 // Subscription attribute names, besides those shared with topics.
