@@ -24,31 +24,7 @@ func WithFirehose(svc *firehose.Service) Option {
 	}
 }
 
-type firehoseOp func(svc *firehose.Service, ctx context.Context, body []byte) (any, error)
-
-func firehoseNoOut[In any](fn func(*firehose.Service, context.Context, In) error) firehoseOp {
-	return func(svc *firehose.Service, ctx context.Context, body []byte) (any, error) {
-		var in In
-		if err := decodeJSON11(body, &in); err != nil {
-			return nil, err
-		}
-		return nil, fn(svc, ctx, in)
-	}
-}
-
-func firehoseOut[In, Out any](fn func(*firehose.Service, context.Context, In) (Out, error)) firehoseOp {
-	return func(svc *firehose.Service, ctx context.Context, body []byte) (any, error) {
-		var in In
-		if err := decodeJSON11(body, &in); err != nil {
-			return nil, err
-		}
-		out, err := fn(svc, ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
-}
+type firehoseOp = json11Op[*firehose.Service]
 
 // firehosePut decodes a put's DeliveryStreamName and input.
 func firehosePut[In, Out any](put func(*firehose.DeliveryStream, context.Context, In) (Out, error)) firehoseOp {
@@ -85,15 +61,15 @@ var firehoseOps = map[string]firehoseOp{
 		}
 		return struct{ DeliveryStreamARN string }{out.DeliveryStreamARN}, nil
 	},
-	"DeleteDeliveryStream":          firehoseNoOut((*firehose.Service).DeleteDeliveryStream),
-	"DescribeDeliveryStream":        firehoseOut((*firehose.Service).DescribeDeliveryStream),
-	"ListDeliveryStreams":           firehoseOut((*firehose.Service).ListDeliveryStreams),
-	"ListTagsForDeliveryStream":     firehoseOut((*firehose.Service).ListTagsForDeliveryStream),
-	"StartDeliveryStreamEncryption": firehoseNoOut((*firehose.Service).StartDeliveryStreamEncryption),
-	"StopDeliveryStreamEncryption":  firehoseNoOut((*firehose.Service).StopDeliveryStreamEncryption),
-	"TagDeliveryStream":             firehoseNoOut((*firehose.Service).TagDeliveryStream),
-	"UntagDeliveryStream":           firehoseNoOut((*firehose.Service).UntagDeliveryStream),
-	"UpdateDestination":             firehoseNoOut((*firehose.Service).UpdateDestination),
+	"DeleteDeliveryStream":          json11NoOut((*firehose.Service).DeleteDeliveryStream),
+	"DescribeDeliveryStream":        json11Out((*firehose.Service).DescribeDeliveryStream),
+	"ListDeliveryStreams":           json11Out((*firehose.Service).ListDeliveryStreams),
+	"ListTagsForDeliveryStream":     json11Out((*firehose.Service).ListTagsForDeliveryStream),
+	"StartDeliveryStreamEncryption": json11NoOut((*firehose.Service).StartDeliveryStreamEncryption),
+	"StopDeliveryStreamEncryption":  json11NoOut((*firehose.Service).StopDeliveryStreamEncryption),
+	"TagDeliveryStream":             json11NoOut((*firehose.Service).TagDeliveryStream),
+	"UntagDeliveryStream":           json11NoOut((*firehose.Service).UntagDeliveryStream),
+	"UpdateDestination":             json11NoOut((*firehose.Service).UpdateDestination),
 	"PutRecord":                     firehosePut((*firehose.DeliveryStream).PutRecord),
 	"PutRecordBatch":                firehosePut((*firehose.DeliveryStream).PutRecordBatch),
 }

@@ -32,10 +32,15 @@ func WithStreams(svc *stream.Service) Option {
 }
 
 // kinesisOp runs one operation from its JSON body; a nil output is "{}".
-type kinesisOp func(svc *stream.Service, ctx context.Context, body []byte) (any, error)
+type kinesisOp = json11Op[*stream.Service]
 
-func kinesisNoOut[In any](fn func(*stream.Service, context.Context, In) error) kinesisOp {
-	return func(svc *stream.Service, ctx context.Context, body []byte) (any, error) {
+// json11Op runs one operation of a JSON 1.1 service from its body; a nil
+// output is "{}".
+type json11Op[S any] func(svc S, ctx context.Context, body []byte) (any, error)
+
+// json11NoOut adapts a native operation with no output.
+func json11NoOut[S, In any](fn func(S, context.Context, In) error) json11Op[S] {
+	return func(svc S, ctx context.Context, body []byte) (any, error) {
 		var in In
 		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
@@ -44,8 +49,9 @@ func kinesisNoOut[In any](fn func(*stream.Service, context.Context, In) error) k
 	}
 }
 
-func kinesisOut[In, Out any](fn func(*stream.Service, context.Context, In) (Out, error)) kinesisOp {
-	return func(svc *stream.Service, ctx context.Context, body []byte) (any, error) {
+// json11Out adapts a native operation with an output.
+func json11Out[S, In, Out any](fn func(S, context.Context, In) (Out, error)) json11Op[S] {
+	return func(svc S, ctx context.Context, body []byte) (any, error) {
 		var in In
 		if err := decodeJSON11(body, &in); err != nil {
 			return nil, err
@@ -85,39 +91,39 @@ func (r streamRef) stream(svc *stream.Service) (*stream.Stream, error) {
 }
 
 var kinesisOps = map[string]kinesisOp{
-	"AddTagsToStream":               kinesisNoOut((*stream.Service).AddTagsToStream),
-	"DecreaseStreamRetentionPeriod": kinesisNoOut((*stream.Service).DecreaseStreamRetentionPeriod),
-	"IncreaseStreamRetentionPeriod": kinesisNoOut((*stream.Service).IncreaseStreamRetentionPeriod),
-	"DeleteResourcePolicy":          kinesisNoOut((*stream.Service).DeleteResourcePolicy),
-	"DeleteStream":                  kinesisNoOut((*stream.Service).DeleteStream),
-	"DeregisterStreamConsumer":      kinesisNoOut((*stream.Service).DeregisterStreamConsumer),
+	"AddTagsToStream":               json11NoOut((*stream.Service).AddTagsToStream),
+	"DecreaseStreamRetentionPeriod": json11NoOut((*stream.Service).DecreaseStreamRetentionPeriod),
+	"IncreaseStreamRetentionPeriod": json11NoOut((*stream.Service).IncreaseStreamRetentionPeriod),
+	"DeleteResourcePolicy":          json11NoOut((*stream.Service).DeleteResourcePolicy),
+	"DeleteStream":                  json11NoOut((*stream.Service).DeleteStream),
+	"DeregisterStreamConsumer":      json11NoOut((*stream.Service).DeregisterStreamConsumer),
 	"DescribeAccountSettings":       kinesisNoIn((*stream.Service).DescribeAccountSettings),
 	"DescribeLimits":                kinesisNoIn((*stream.Service).DescribeLimits),
-	"DescribeStream":                kinesisOut((*stream.Service).DescribeStream),
-	"DescribeStreamConsumer":        kinesisOut((*stream.Service).DescribeStreamConsumer),
-	"DescribeStreamSummary":         kinesisOut((*stream.Service).DescribeStreamSummary),
-	"DisableEnhancedMonitoring":     kinesisOut((*stream.Service).DisableEnhancedMonitoring),
-	"EnableEnhancedMonitoring":      kinesisOut((*stream.Service).EnableEnhancedMonitoring),
-	"GetResourcePolicy":             kinesisOut((*stream.Service).GetResourcePolicy),
-	"ListShards":                    kinesisOut((*stream.Service).ListShards),
-	"ListStreamConsumers":           kinesisOut((*stream.Service).ListStreamConsumers),
-	"ListStreams":                   kinesisOut((*stream.Service).ListStreams),
-	"ListTagsForResource":           kinesisOut((*stream.Service).ListTagsForResource),
-	"ListTagsForStream":             kinesisOut((*stream.Service).ListTagsForStream),
-	"MergeShards":                   kinesisNoOut((*stream.Service).MergeShards),
-	"PutResourcePolicy":             kinesisNoOut((*stream.Service).PutResourcePolicy),
-	"RegisterStreamConsumer":        kinesisOut((*stream.Service).RegisterStreamConsumer),
-	"RemoveTagsFromStream":          kinesisNoOut((*stream.Service).RemoveTagsFromStream),
-	"SplitShard":                    kinesisNoOut((*stream.Service).SplitShard),
-	"StartStreamEncryption":         kinesisNoOut((*stream.Service).StartStreamEncryption),
-	"StopStreamEncryption":          kinesisNoOut((*stream.Service).StopStreamEncryption),
-	"TagResource":                   kinesisNoOut((*stream.Service).TagResource),
-	"UntagResource":                 kinesisNoOut((*stream.Service).UntagResource),
-	"UpdateAccountSettings":         kinesisOut((*stream.Service).UpdateAccountSettings),
-	"UpdateMaxRecordSize":           kinesisNoOut((*stream.Service).UpdateMaxRecordSize),
-	"UpdateShardCount":              kinesisOut((*stream.Service).UpdateShardCount),
-	"UpdateStreamMode":              kinesisNoOut((*stream.Service).UpdateStreamMode),
-	"UpdateStreamWarmThroughput":    kinesisOut((*stream.Service).UpdateStreamWarmThroughput),
+	"DescribeStream":                json11Out((*stream.Service).DescribeStream),
+	"DescribeStreamConsumer":        json11Out((*stream.Service).DescribeStreamConsumer),
+	"DescribeStreamSummary":         json11Out((*stream.Service).DescribeStreamSummary),
+	"DisableEnhancedMonitoring":     json11Out((*stream.Service).DisableEnhancedMonitoring),
+	"EnableEnhancedMonitoring":      json11Out((*stream.Service).EnableEnhancedMonitoring),
+	"GetResourcePolicy":             json11Out((*stream.Service).GetResourcePolicy),
+	"ListShards":                    json11Out((*stream.Service).ListShards),
+	"ListStreamConsumers":           json11Out((*stream.Service).ListStreamConsumers),
+	"ListStreams":                   json11Out((*stream.Service).ListStreams),
+	"ListTagsForResource":           json11Out((*stream.Service).ListTagsForResource),
+	"ListTagsForStream":             json11Out((*stream.Service).ListTagsForStream),
+	"MergeShards":                   json11NoOut((*stream.Service).MergeShards),
+	"PutResourcePolicy":             json11NoOut((*stream.Service).PutResourcePolicy),
+	"RegisterStreamConsumer":        json11Out((*stream.Service).RegisterStreamConsumer),
+	"RemoveTagsFromStream":          json11NoOut((*stream.Service).RemoveTagsFromStream),
+	"SplitShard":                    json11NoOut((*stream.Service).SplitShard),
+	"StartStreamEncryption":         json11NoOut((*stream.Service).StartStreamEncryption),
+	"StopStreamEncryption":          json11NoOut((*stream.Service).StopStreamEncryption),
+	"TagResource":                   json11NoOut((*stream.Service).TagResource),
+	"UntagResource":                 json11NoOut((*stream.Service).UntagResource),
+	"UpdateAccountSettings":         json11Out((*stream.Service).UpdateAccountSettings),
+	"UpdateMaxRecordSize":           json11NoOut((*stream.Service).UpdateMaxRecordSize),
+	"UpdateShardCount":              json11Out((*stream.Service).UpdateShardCount),
+	"UpdateStreamMode":              json11NoOut((*stream.Service).UpdateStreamMode),
+	"UpdateStreamWarmThroughput":    json11Out((*stream.Service).UpdateStreamWarmThroughput),
 	"CreateStream": func(svc *stream.Service, ctx context.Context, body []byte) (any, error) {
 		var in stream.CreateStreamInput
 		if err := decodeJSON11(body, &in); err != nil {
